@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FIFTEEN_DIGITS = /^[0-9]{15}$/;
+const VAT_NUMBER = /^(DK|FI)[0-9]{8}$/;
+const BRAND_ID = /^(MPPOS|POSDK|POSFI)[0-9A-Za-z]{5}$/;
+const SYSTEM_VERSION = /^[0-9]+\.[0-9]+\.[0-9]+$/;
+
+export const newId = (): string => randomUUID();
+
+export const isGuid = (value: string): boolean => GUID.test(value);
+
+/** A beacon encodes either a GUID or exactly 15 digits (white-box QR codes). */
+export const isBeaconId = (value: string): boolean => GUID.test(value) || FIFTEEN_DIGITS.test(value);
+
+/**
+ * Beacon ids are compared case-insensitively when they are GUIDs (a phone may read either case), so the
+ * platform stores them in one canonical form.
+ */
+export const canonicalBeaconId = (value: string): string => value.toLowerCase();
+
+export const isVatNumber = (value: string): boolean => VAT_NUMBER.test(value);
+
+export const isMerchantBrandId = (value: string): boolean => BRAND_ID.test(value);
+
+export const isClientSystemVersion = (value: string): boolean => SYSTEM_VERSION.test(value);

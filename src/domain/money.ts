@@ -1,0 +1,24 @@
+/**
+ * Money is held as integer minor units (øre, cents). The wire carries a JSON number with at most two
+ * decimals; this module is the only place that converts between the two, without float arithmetic on
+ * amounts (the decimal text of the number is parsed instead).
+ */
+export const MAX_AMOUNT_MINOR = 100_000_000; // 1,000,000.00
+
+/** Minor units of a wire amount, or null when it is not a positive number with ≤ 2 decimals within the maximum. */
+export function toMinorUnits(amount: unknown): number | null {
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) return null;
+  // Number#toString gives the shortest text that round-trips, so 12.1 is "12.1", never "12.0999…".
+  const text = amount.toString();
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) return null; // more than 2 decimals, or exponent notation (far too small or too large)
+  const whole = Number(match[1]);
+  const fraction = Number((match[2] ?? '').padEnd(2, '0'));
+  const minor = whole * 100 + fraction;
+  return minor > 0 && minor <= MAX_AMOUNT_MINOR ? minor : null;
+}
+
+/** The wire number for minor units; exact, since every cent value up to the maximum is representable. */
+export function fromMinorUnits(minor: number): number {
+  return Number(`${Math.trunc(minor / 100)}.${String(minor % 100).padStart(2, '0')}`);
+}

@@ -1,0 +1,73 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Platform } from '../platform.js';
+import { baseUrlOf } from '../platform.js';
+import { contentTypes } from './plugins/content-types.js';
+import { correlationId, correlationIdOptions } from './plugins/correlation-id.js';
+import { errorHandler } from './plugins/error-handler.js';
+import { requireIntegratorCall } from './plugins/pos-api-auth.js';
+import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
+import { operationRoutes } from './routes/operations.js';
+import { pointOfSaleRoutes } from './routes/v10/points-of-sale.js';
+import { storeRoutes } from './routes/v10/stores.js';
+import './types.js';
+
+export interface AppOptions {
+  /** A pino logger; without one the app logs nothing (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+/** The HTTP face of a platform. Closing the app does not close the platform (the caller owns both). */
+export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...correlationIdOptions,
+    bodyLimit: 64 * 1024,
+    // Several platform processes may sit behind one proxy; the body of a v10 call is small.
+    ajv: {
+      customOptions: {
+        // A JSON number sent as a string is a wrong type (1099), never silently converted.
+        coerceTypes: false,
+        // Unknown properties are dropped, as MobilePay's .NET deserializer ignored them.
+        removeAdditional: true,
+        allErrors: false,
+        // The contract's schemas carry OpenAPI's `example`; it documents, it does not validate.
+        keywords: ['example'],
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(contentTypes);
+  await app.register(correlationId);
+  await app.register(errorHandler);
+  await app.register(operationRoutes);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'MobilePay PoS Integrator API v10 (open implementation)',
+        description: 'Wire-compatible with the MobilePay Point of Sale API v10 (contract version 10.2.6).',
+        version: '10.2.6',
+      },
+      servers: [{ url: baseUrlOf(platform.config) }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(integratorAuthenticationRoutes(platform), { prefix: '/integrator-authentication' });
+  await app.register(
+    async (v10) => {
+      requireIntegratorCall(v10, platform.tokens);
+      await v10.register(storeRoutes(platform));
+      await v10.register(pointOfSaleRoutes(platform));
+    },
+    { prefix: '/pos/v10' },
+  );
+
+  return app;
+}

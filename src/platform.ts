@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase, type Db, type OpenDatabase } from './store/database.js';
+import { migrateToLatest } from './store/migrate.js';
+import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
+import { Idempotency } from './services/idempotency.js';
+import { MerchantDirectory } from './services/merchant-directory.js';
+import { Onboarding } from './services/onboarding.js';
+import { PointsOfSaleService } from './services/points-of-sale.js';
+import { applySeed, readSeedFile } from './services/seed.js';
+import { StoresService } from './services/stores.js';
+import { TokenService } from './services/tokens.js';
+
+/** Everything the HTTP layer, the CLI and the jobs work with: the composition root's product. */
+export interface Platform {
+  config: Config;
+  clock: Clock;
+  db: Db;
+  engine: OpenDatabase['engine'];
+  adminToken: string;
+  /** True when the admin token was generated at this start (and must be printed for the operator). */
+  adminTokenGenerated: boolean;
+  issuer: string;
+  tokens: TokenService;
+  onboarding: Onboarding;
+  stores: StoresService;
+  pointsOfSale: PointsOfSaleService;
+  idempotency: Idempotency;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  clock?: Clock;
+  logger?: Pick<Logger, 'info' | 'warn'>;
+}
+
+export const baseUrlOf = (config: Config): string =>
+  config.publicUrl?.replace(/\/$/, '') ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+
+/**
+ * Opens the database, migrates it, and makes sure the platform can run: a signing key, the built-in test
+ * users, then the demo dataset and/or the seed file (each applied idempotently).
+ */
+export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const clock = options.clock ?? new Clock();
+  const opened = await openDatabase(config.database);
+  try {
+    await migrateToLatest(opened.db);
+    const db = opened.db;
+    const issuer = `${baseUrlOf(config)}/integrator-authentication`;
+    const tokens = new TokenService(db, clock, { issuer, lifetimeSeconds: config.tokenLifetimeSeconds });
+    await tokens.ensureSigningKey();
+
+    const onboarding = new Onboarding(db, clock);
+    if (config.sandbox) await applySeed(onboarding, { users: BUILT_IN_TEST_USERS }, 'built-in test users');
+    if (config.demoData) await applySeed(onboarding, DEMO_SEED, 'demo data');
+    if (config.seedFile) await applySeed(onboarding, await readSeedFile(config.seedFile), config.seedFile);
+
+    const merchants = new MerchantDirectory(db);
+    return {
+      config,
+      clock,
+      db,
+      engine: opened.engine,
+      adminToken: config.adminToken ?? randomBytes(24).toString('base64url'),
+      adminTokenGenerated: config.adminToken === undefined,
+      issuer,
+      tokens,
+      onboarding,
+      stores: new StoresService(db, merchants),
+      pointsOfSale: new PointsOfSaleService(db, clock, merchants),
+      idempotency: new Idempotency(db, clock),
+      close: () => opened.close(),
+    };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}

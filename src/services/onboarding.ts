@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { isGuid, isMerchantBrandId, isVatNumber, newId } from '../domain/ids.js';
+import { isValidText } from '../domain/valid-chars.js';
+import type { Db } from '../store/database.js';
+import { customersRepository } from '../store/repositories/customers.js';
+import { integratorsRepository } from '../store/repositories/integrators.js';
+import { merchantsRepository } from '../store/repositories/merchants.js';
+import type { Customer, Integrator, Merchant, Store } from '../store/schema.js';
+import { generateSecret, hashSecret, verifySecret } from './secrets.js';
+import { isMerchantLocationId } from './stores.js';
+
+/** A refused operator request; the message names what is wrong. */
+export class OnboardingError extends Error {}
+
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new OnboardingError(message);
+}
+
+export interface StoreInput {
+  storeId?: string;
+  merchantLocationId: string;
+  storeName: string;
+  storeStreet: string;
+  storeZipCode: string;
+  storeCity: string;
+  activated?: boolean;
+}
+
+export interface CustomerInput {
+  phoneNumber: string;
+  paymentSource: 'Credit' | 'Debit';
+  loyaltyIds?: string[];
+  partialCapturePossible?: boolean;
+}
+
+const PHONE_NUMBER = /^\+[0-9]{8,15}$/;
+const randomToken = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/**
+ * What an operator does to onboard merchants and integrators. Every operation is an upsert keyed by the
+ * natural id (VAT number, brand id, brand + location, integrator name, client id, alias, phone number),
+ * so the seed file can be applied at every start and the CLI can be re-run: the same input changes nothing.
+ */
+export class Onboarding {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async upsertMerchant(input: { vatNumber: string; name: string; merchantId?: string }): Promise<Merchant> {
+    check(isVatNumber(input.vatNumber), `vatNumber "${input.vatNumber}" must be DK or FI followed by 8 digits`);
+    check(input.merchantId === undefined || isGuid(input.merchantId), `merchantId "${input.merchantId}" must be a GUID`);
+    const existing = await merchantsRepository.findByVat(this.db, input.vatNumber);
+    if (existing) {
+      check(
+        input.merchantId === undefined || input.merchantId.toLowerCase() === existing.merchant_id,
+        `merchant ${input.vatNumber} already has merchantId ${existing.merchant_id}`,
+      );
+      if (existing.name !== input.name) await merchantsRepository.updateName(this.db, existing.merchant_id, input.name);
+      return { ...existing, name: input.name };
+    }
+    const merchant = {
+      merchant_id: input.merchantId?.toLowerCase() ?? newId(),
+      vat_number: input.vatNumber,
+      name: input.name,
+      created_at: this.clock.now(),
+    };
+    await merchantsRepository.insert(this.db, merchant);
+    return merchant;
+  }
+
+  async upsertBrand(vatNumber: string, input: { merchantBrandId: string; brandName: string }): Promise<void> {
+    check(isMerchantBrandId(input.merchantBrandId), `merchantBrandId "${input.merchantBrandId}" must be MPPOS, POSDK or POSFI followed by 5 letters or digits`);
+    check(input.brandName.trim() !== '', 'brandName must not be empty');
+    const merchant = await merchantsRepository.findByVat(this.db, vatNumber);
+    check(merchant !== undefined, `no merchant with VAT number ${vatNumber}`);
+    const existing = await merchantsRepository.findBrand(this.db, input.merchantBrandId);
+    check(
+      !existing || existing.merchant_id === merchant.merchant_id,
+      `brand ${input.merchantBrandId} belongs to another merchant`,
+    );
+    await merchantsRepository.upsertBrand(this.db, {
+      merchant_brand_id: input.merchantBrandId,
+      merchant_id: merchant.merchant_id,
+      brand_name: input.brandName,
+    });
+  }
+
+  async upsertStore(merchantBrandId: string, input: StoreInput): Promise<Store> {
+    check(isMerchantLocationId(input.merchantLocationId), `merchantLocationId "${input.merchantLocationId}" must be exactly 5 valid characters`);
+    check(input.storeId === undefined || isGuid(input.storeId), `storeId "${input.storeId}" must be a GUID`);
+    for (const field of ['storeName', 'storeStreet', 'storeZipCode', 'storeCity'] as const) {
+      check(input[field].trim() !== '', `${field} must not be empty`);
+    }
+    const brand = await merchantsRepository.findBrand(this.db, merchantBrandId);
+    check(brand !== undefined, `no brand ${merchantBrandId}`);
+    const details = {
+      store_name: input.storeName,
+      store_street: input.storeStreet,
+      store_zip_code: input.storeZipCode,
+      store_city: input.storeCity,
+      activated: input.activated === false ? 0 : 1,
+    };
+    const existing = await merchantsRepository.findStoreByLocation(this.db, merchantBrandId, input.merchantLocationId);
+    if (existing) {
+      check(
+        input.storeId === undefined || input.storeId.toLowerCase() === existing.store_id,
+        `store ${merchantBrandId}/${input.merchantLocationId} already has storeId ${existing.store_id}`,
+      );
+      const changed = (Object.keys(details) as (keyof typeof details)[]).some((k) => existing[k] !== details[k]);
+      if (changed) await merchantsRepository.updateStore(this.db, existing.store_id, details);
+      return { ...existing, ...details };
+    }
+    const store = {
+      store_id: input.storeId?.toLowerCase() ?? newId(),
+      merchant_brand_id: merchantBrandId,
+      merchant_location_id: input.merchantLocationId,
+      ...details,
+    };
+    await merchantsRepository.insertStore(this.db, store);
+    return store;
+  }
+
+  async setStoreActivated(storeId: string, activated: boolean): Promise<void> {
+    const store = await merchantsRepository.findStore(this.db, storeId);
+    check(store !== undefined, `no store ${storeId}`);
+    await merchantsRepository.updateStore(this.db, storeId, {
+      store_name: store.store_name,
+      store_street: store.store_street,
+      store_zip_code: store.store_zip_code,
+      store_city: store.store_city,
+      activated: activated ? 1 : 0,
+    });
+  }
+
+  async upsertIntegrator(name: string): Promise<Integrator> {
+    check(name.trim() !== '' && name.length <= 200, 'integrator name must be 1-200 characters');
+    const existing = await integratorsRepository.findByName(this.db, name);
+    if (existing) return existing;
+    const integrator = { integrator_id: newId(), name, created_at: this.clock.now() };
+    await integratorsRepository.insert(this.db, integrator);
+    return integrator;
+  }
+
+  /**
+   * Creates an OAuth client, or sets the secret of an existing one. Without a secret one is generated:
+   * the only time it can be seen is in the return value, since only its hash is stored.
+   */
+  async upsertClient(integratorName: string, clientId: string, clientSecret?: string): Promise<{ clientId: string; clientSecret?: string }> {
+    check(/^[A-Za-z0-9._~-]{1,100}$/.test(clientId), `clientId "${clientId}" must be 1-100 of A-Z a-z 0-9 . _ ~ -`);
+    check(clientSecret === undefined || clientSecret.length >= 4, 'clientSecret must be at least 4 characters');
+    const integrator = await integratorsRepository.findByName(this.db, integratorName);
+    check(integrator !== undefined, `no integrator named "${integratorName}"`);
+    const existing = await integratorsRepository.findClient(this.db, clientId);
+    check(!existing || existing.integrator_id === integrator.integrator_id, `client ${clientId} belongs to another integrator`);
+    if (existing && clientSecret !== undefined && (await verifySecret(clientSecret, existing.secret_hash))) {
+      return { clientId };
+    }
+    const secret = clientSecret ?? generateSecret();
+    const secretHash = await hashSecret(secret);
+    if (existing) await integratorsRepository.updateClientSecret(this.db, clientId, secretHash);
+    else {
+      await integratorsRepository.insertClient(this.db, {
+        client_id: clientId,
+        integrator_id: integrator.integrator_id,
+        secret_hash: secretHash,
+        created_at: this.clock.now(),
+      });
+    }
+    return { clientId, clientSecret: clientSecret === undefined ? secret : undefined };
+  }
+
+  async upsertCallbackAlias(integratorName: string, alias: string, url: string): Promise<void> {
+    check(isValidText(alias), `alias "${alias}" must be 1-36 valid characters`);
+    check(isCallbackUrl(url), `url "${url}" must be https://, or http:// on loopback`);
+    const integrator = await integratorsRepository.findByName(this.db, integratorName);
+    check(integrator !== undefined, `no integrator named "${integratorName}"`);
+    await integratorsRepository.upsertCallbackAlias(this.db, { integrator_id: integrator.integrator_id, alias, url });
+  }
+
+  async upsertCustomer(input: CustomerInput): Promise<void> {
+    check(PHONE_NUMBER.test(input.phoneNumber), `phoneNumber "${input.phoneNumber}" must be + followed by 8-15 digits`);
+    const existing = await customersRepository.findByPhone(this.db, input.phoneNumber);
+    const customer: Customer = {
+      phone_number: input.phoneNumber,
+      payment_source: input.paymentSource,
+      loyalty_ids: JSON.stringify(input.loyaltyIds ?? []),
+      partial_capture_possible: input.partialCapturePossible ? 1 : 0,
+      customer_token: existing?.customer_token ?? randomToken(20),
+      customer_receipt_token: existing?.customer_receipt_token ?? randomToken(16),
+    };
+    const unchanged =
+      existing &&
+      existing.payment_source === customer.payment_source &&
+      existing.loyalty_ids === customer.loyalty_ids &&
+      existing.partial_capture_possible === customer.partial_capture_possible;
+    if (!unchanged) await customersRepository.upsert(this.db, customer);
+  }
+}
+
+/** MobilePay called only whitelisted HTTPS endpoints; the sandbox also allows plain HTTP on loopback. */
+export function isCallbackUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'https:') return true;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return parsed.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
+}

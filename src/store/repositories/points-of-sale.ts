@@ -1,0 +1,66 @@
+import type { Db } from '../database.js';
+import type { NewPointOfSale, PointOfSale } from '../schema.js';
+
+export interface PointOfSaleFilter {
+  integratorId: string;
+  merchantId: string;
+  storeId?: string;
+  beaconId?: string;
+  merchantPosId?: string;
+}
+
+export const pointsOfSaleRepository = {
+  findById(db: Db, posId: string): Promise<PointOfSale | undefined> {
+    return db.selectFrom('points_of_sale').selectAll().where('pos_id', '=', posId).executeTakeFirst();
+  },
+
+  findActiveByBeacon(db: Db, beaconId: string): Promise<PointOfSale | undefined> {
+    return db
+      .selectFrom('points_of_sale')
+      .selectAll()
+      .where('beacon_id', '=', beaconId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+  },
+
+  findActiveByMerchantPosId(db: Db, integratorId: string, merchantId: string, merchantPosId: string): Promise<PointOfSale | undefined> {
+    return db
+      .selectFrom('points_of_sale')
+      .selectAll()
+      .where('integrator_id', '=', integratorId)
+      .where('merchant_id', '=', merchantId)
+      .where('merchant_pos_id', '=', merchantPosId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+  },
+
+  /** Active points of sale of one integrator and merchant matching every given filter. */
+  async listActiveIds(db: Db, filter: PointOfSaleFilter): Promise<string[]> {
+    let query = db
+      .selectFrom('points_of_sale')
+      .select('pos_id')
+      .where('integrator_id', '=', filter.integratorId)
+      .where('merchant_id', '=', filter.merchantId)
+      .where('deleted_at', 'is', null);
+    if (filter.storeId !== undefined) query = query.where('store_id', '=', filter.storeId);
+    if (filter.beaconId !== undefined) query = query.where('beacon_id', '=', filter.beaconId);
+    if (filter.merchantPosId !== undefined) query = query.where('merchant_pos_id', '=', filter.merchantPosId);
+    const rows = await query.orderBy('created_at').orderBy('pos_id').execute();
+    return rows.map((r) => r.pos_id);
+  },
+
+  async insert(db: Db, pos: NewPointOfSale): Promise<void> {
+    await db.insertInto('points_of_sale').values(pos).execute();
+  },
+
+  /** Marks an active PoS deleted; false when it was already deleted (a lost race or a retry). */
+  async markDeleted(db: Db, posId: string, at: number): Promise<boolean> {
+    const result = await db
+      .updateTable('points_of_sale')
+      .set({ deleted_at: at })
+      .where('pos_id', '=', posId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  },
+};

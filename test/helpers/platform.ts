@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { Clock, ManualTime } from '../../src/clock.js';
+import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { createPlatform, type Platform } from '../../src/platform.js';
+import type { Seed } from '../../src/services/seed.js';
+import type { FastifyInstance } from 'fastify';
+
+export const ENGINES = ['sqlite', 'postgres'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** PostgreSQL for the tests; a test that needs it fails (never skips) when it is unreachable. */
+export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh, empty database: an in-memory SQLite, or a new schema of its own in the test PostgreSQL. */
+export function freshDatabase(engine: Engine): DatabaseTarget {
+  if (engine === 'sqlite') return { engine: 'sqlite', file: ':memory:' };
+  return { engine: 'postgres', url: TEST_POSTGRES_URL, schema: `test_${process.pid}_${randomBytes(6).toString('hex')}` };
+}
+
+export async function dropDatabase(target: DatabaseTarget): Promise<void> {
+  if (target.engine !== 'postgres' || !target.schema) return;
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${target.schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestPlatform {
+  platform: Platform;
+  app: FastifyInstance;
+  time: ManualTime;
+  config: Config;
+}
+
+export interface StartOptions {
+  seed?: Seed;
+  database?: DatabaseTarget;
+  env?: Record<string, string>;
+  time?: ManualTime;
+  /** Keep the database after the test (a restart test drops it itself). */
+  keepDatabase?: boolean;
+}
+
+/**
+ * A platform and its HTTP app on a fresh database, closed (and its PostgreSQL schema dropped) when the test
+ * ends. Time is manual: tests move it, nothing sleeps.
+ */
+export async function startPlatform(t: TestContext, engine: Engine, options: StartOptions = {}): Promise<TestPlatform> {
+  const database = options.database ?? freshDatabase(engine);
+  const config: Config = {
+    ...loadConfig({ SANDBOX: 'true', DEMO_DATA: 'false', LOG_LEVEL: 'silent', ...options.env }),
+    database,
+  };
+  const time = options.time ?? new ManualTime();
+  const platform = await createPlatform(config, { clock: new Clock(time.read) });
+  if (options.seed) {
+    const { applySeed } = await import('../../src/services/seed.js');
+    await applySeed(platform.onboarding, options.seed);
+  }
+  const app = await buildApp(platform);
+  t.after(async () => {
+    await app.close();
+    await platform.close();
+    if (!options.keepDatabase) await dropDatabase(database);
+  });
+  return { platform, app, time, config };
+}
