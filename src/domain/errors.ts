@@ -74,6 +74,15 @@ export const ERRORS = {
   REFUNDS_EXCEED_CAPTURED: { status: 409, code: '1367', message: 'The refunds would exceed the captured amount.' },
   REFUND_EXCEEDS_BALANCE: { status: 409, code: '1368', message: "The refund exceeds the store's available balance." },
 
+  // Customer side and internal: our codes (3000-3999), not MobilePay's. The v10 API is the integrator's; the
+  // customer's app and the platform's own timers had no public codes, so these are ours and outside v10's ranges.
+  STALE_EVENT: { status: 409, code: '3000', message: 'The payment or refund changed before this event could apply.' },
+  PAYMENT_NOT_AWAITING_CUSTOMER: { status: 409, code: '3001', message: 'There is no payment awaiting this customer.' },
+  UNKNOWN_BEACON: { status: 404, code: '3002', message: 'No active point of sale has this beacon.' },
+  UNKNOWN_CUSTOMER: { status: 404, code: '3003', message: 'No MobilePay user has this phone number.' },
+  CARD_TYPE_DISALLOWED: { status: 409, code: '3004', message: "The payment's restrictions disallow the customer's card type." },
+  CHECKIN_REQUIRES_PAYMENT: { status: 409, code: '3005', message: 'This point of sale accepts check-ins only while a payment is waiting.' },
+
   // 500: never shows internals
   INTERNAL: { status: 500, code: '2000', message: 'An internal error occurred. Quote the correlation id when contacting support.' },
 } as const satisfies Record<string, { status: number; code: string | null; message: string }>;

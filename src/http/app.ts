@@ -6,7 +6,7 @@ import type { Platform } from '../platform.js';
 import { baseUrlOf } from '../platform.js';
 import { contentTypes } from './plugins/content-types.js';
 import { correlationId, correlationIdOptions } from './plugins/correlation-id.js';
-import { errorHandler } from './plugins/error-handler.js';
+import { errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { requireIntegratorCall } from './plugins/pos-api-auth.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
 import { operationRoutes } from './routes/operations.js';
@@ -24,8 +24,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     ...correlationIdOptions,
+    // The body of a v10 call is small; anything larger is refused before it is read (413).
     bodyLimit: 64 * 1024,
-    // Several platform processes may sit behind one proxy; the body of a v10 call is small.
+    frameworkErrors: sendFrameworkError,
     ajv: {
       customOptions: {
         // A JSON number sent as a string is a wrong type (1099), never silently converted.

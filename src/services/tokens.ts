@@ -64,6 +64,8 @@ export class TokenService {
   readonly #verified = new Map<string, TokenClaims>();
   #keys = new Map<string, VerifyingKey>();
   #keysLoadedAt = -Infinity;
+  /** The reload under way, shared by every verify that waits for it (a burst of first calls loads once). */
+  #reloading: Promise<void> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -177,8 +179,11 @@ export class TokenService {
   async #keyFor(header: JWTHeaderParameters): Promise<CryptoKey | Uint8Array> {
     const kid = header.kid ?? '';
     let found = this.#keys.get(kid);
-    if (!found && this.clock.wallNow() - this.#keysLoadedAt >= KEY_RELOAD_INTERVAL_MS) {
-      await this.#reloadKeys();
+    if (!found) {
+      if (!this.#reloading && this.clock.wallNow() - this.#keysLoadedAt >= KEY_RELOAD_INTERVAL_MS) {
+        this.#reloading = this.#reloadKeys().finally(() => (this.#reloading = null));
+      }
+      await this.#reloading;
       found = this.#keys.get(kid);
     }
     if (!found) throw new Error(`unknown signing key ${kid}`);

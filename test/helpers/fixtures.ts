@@ -67,18 +67,26 @@ export interface V10CallOptions {
   token: string;
   vat?: string | null;
   idempotencyKey?: string;
-  headers?: Record<string, string>;
+  /** Extra headers; a header set to undefined is left out (to test a missing one). */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
-/** A v10 call with the headers a well-behaved client sends. `vat: null` leaves the VAT header out. */
-export function v10(app: FastifyInstance, method: InjectOptions['method'], url: string, options: V10CallOptions, body?: unknown) {
-  const headers: Record<string, string> = {
+/** The headers a well-behaved client sends; `vat: null` leaves the VAT header out, an undefined extra header too. */
+export function v10Headers(options: V10CallOptions, hasBody = false): Record<string, string> {
+  const headers: Record<string, string | string[] | undefined> = {
     authorization: `Bearer ${options.token}`,
     'x-mobilepay-client-system-version': '1.2.3',
     ...(options.vat === null ? {} : { 'x-mobilepay-merchant-vat-number': options.vat ?? MERCHANT_A }),
     ...(options.idempotencyKey ? { 'x-mobilepay-idempotency-key': options.idempotencyKey } : {}),
-    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(hasBody ? { 'content-type': 'application/json' } : {}),
     ...options.headers,
   };
-  return app.inject({ method, url: `/pos/v10${url}`, headers, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+  for (const [name, value] of Object.entries(headers)) if (value === undefined) delete headers[name];
+  return headers as Record<string, string>;
+}
+
+/** A v10 call; a body is sent as JSON. */
+export function v10(app: FastifyInstance, method: InjectOptions['method'], url: string, options: V10CallOptions, body?: unknown) {
+  const hasBody = body !== undefined;
+  return app.inject({ method, url: `/pos/v10${url}`, headers: v10Headers(options, hasBody), ...(hasBody ? { payload: JSON.stringify(body) } : {}) });
 }

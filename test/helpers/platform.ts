@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { Clock, ManualTime } from '../../src/clock.js';
@@ -20,8 +23,18 @@ export function freshDatabase(engine: Engine): DatabaseTarget {
   return { engine: 'postgres', url: TEST_POSTGRES_URL, schema: `test_${process.pid}_${randomBytes(6).toString('hex')}` };
 }
 
+/** A database that outlives its platform, for restart tests: an SQLite file, or a PostgreSQL schema. */
+export function persistentDatabase(engine: Engine): DatabaseTarget {
+  if (engine === 'postgres') return freshDatabase(engine);
+  return { engine: 'sqlite', file: join(tmpdir(), `pos-test-${process.pid}-${randomBytes(6).toString('hex')}.db`) };
+}
+
 export async function dropDatabase(target: DatabaseTarget): Promise<void> {
-  if (target.engine !== 'postgres' || !target.schema) return;
+  if (target.engine === 'sqlite') {
+    if (target.file !== ':memory:') for (const suffix of ['', '-wal', '-shm']) rmSync(target.file + suffix, { force: true });
+    return;
+  }
+  if (!target.schema) return;
   const client = new pg.Client({ connectionString: target.url });
   await client.connect();
   try {

@@ -29,6 +29,16 @@ function frameworkClientError(error: FastifyError): { status: number; message: s
   return null;
 }
 
+/**
+ * Errors the router raises before any route or hook runs (a malformed URL, an over-long path parameter).
+ * The message stays generic: the URL may be huge or hostile.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.header('x-correlation-id', request.id);
+  void sendErrorBody(request, reply, status, ERRORS.BAD_REQUEST.code, 'The request URL is invalid.');
+}
+
 export const errorHandler = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -1,0 +1,35 @@
+import type { ErrorName } from './errors.js';
+
+/**
+ * The shape shared by the payment and the refund state machines: a transition table plus, per event, the
+ * status in which it is an idempotent repeat and the error it fails with otherwise. Each machine is plain data;
+ * `decide` is the only logic, so the two machines cannot drift apart in how they answer.
+ */
+export interface StateMachine<S extends string, E extends string> {
+  /** Every status, in a stable order (it is the order `statusesAllowing` answers in). */
+  readonly statuses: readonly S[];
+  readonly transitions: Readonly<Record<S, Partial<Record<E, S>>>>;
+  /** The status in which an event changes nothing and is answered as a success (a retried request). */
+  readonly repeats: Readonly<Partial<Record<E, S>>>;
+  /** What an event fails with when it neither moves nor repeats. */
+  readonly refusals: Readonly<Record<E, ErrorName>>;
+}
+
+export type Decision<S> = { kind: 'move'; to: S } | { kind: 'repeat' } | { kind: 'refuse'; error: ErrorName };
+
+export function decide<S extends string, E extends string>(machine: StateMachine<S, E>, from: S, event: E): Decision<S> {
+  const to = machine.transitions[from][event];
+  if (to !== undefined) return { kind: 'move', to };
+  if (machine.repeats[event] === from) return { kind: 'repeat' };
+  return { kind: 'refuse', error: machine.refusals[event] };
+}
+
+/** The statuses an event may move from: the `status IN (...)` guard of the conditional update that saves it. */
+export function statusesAllowing<S extends string, E extends string>(machine: StateMachine<S, E>, event: E): S[] {
+  return machine.statuses.filter((status) => machine.transitions[status][event] !== undefined);
+}
+
+/** The `default` arm of an exhaustive `switch`: it compiles only while every case is handled. */
+export function unreachable(value: never): never {
+  throw new Error(`Unhandled case: ${String(value)}`);
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
+import { assertContract } from '../helpers/contract.js';
+import { ENGINES, startPlatform } from '../helpers/platform.js';
+
+/** Every operation of the official v10 contract that the platform serves so far. */
+const V10_OPERATIONS = ['GetStores', 'GetDetailedStores', 'GetStore', 'CreatePos', 'GetPosWithFilter', 'GetPos', 'DeletePos', 'GetCheckIn'];
+
+for (const engine of ENGINES) {
+  describe(`operations (${engine})`, () => {
+    test('healthz answers 200', async (t) => {
+      const { app } = await startPlatform(t, engine);
+      const response = await app.inject({ method: 'GET', url: '/healthz' });
+      assert.equal(response.statusCode, 200);
+    });
+
+    test('metrics count requests by route and status in the Prometheus format', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      await v10(app, 'GET', '/stores', { token });
+      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+      assert.equal(metrics.statusCode, 200);
+      assert.match(metrics.headers['content-type'] as string, /^text\/plain/);
+      assert.match(metrics.body, /http_request_duration_seconds_count\{method="GET",route="\/pos\/v10\/stores",status_code="200"\} 1/);
+      assert.match(metrics.body, /process_cpu_user_seconds_total/);
+    });
+
+    test('the OpenAPI document lists the v10 operations with the contract schemas, and /docs serves the reader', async (t) => {
+      const { app } = await startPlatform(t, engine);
+      const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      assert.equal(doc.openapi, '3.0.3');
+      const operationIds = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>)
+        .flatMap((path) => Object.values(path).map((op) => op.operationId));
+      for (const id of V10_OPERATIONS) assert.ok(operationIds.includes(id), `missing ${id}`);
+      const createPos = doc.paths['/pos/v10/pointofsales'].post;
+      assert.deepEqual(
+        Object.keys(createPos.requestBody.content['application/json'].schema.properties).sort(),
+        ['beaconId', 'callbackAlias', 'merchantPosId', 'name', 'requirePaymentBeforeCheckin', 'storeId', 'supportedBeaconTypes'],
+      );
+      const docs = await app.inject({ method: 'GET', url: '/docs/' });
+      assert.equal(docs.statusCode, 200);
+      assert.match(docs.body, /swagger/i);
+    });
+
+    test('an unknown path is 404 with the error body; an unsupported media type is a 4xx with code 1099', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const unknown = await app.inject({ method: 'GET', url: '/pos/v11/stores' });
+      assert.equal(unknown.statusCode, 404);
+      assertContract('ErrorResponse', unknown.json());
+      const token = await tokenFor(app);
+      const xml = await app.inject({
+        method: 'POST',
+        url: '/pos/v10/pointofsales',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-mobilepay-client-system-version': '1.0.0',
+          'x-mobilepay-merchant-vat-number': 'DK11111111',
+          'x-mobilepay-idempotency-key': 'k',
+          'content-type': 'application/xml',
+        },
+        payload: '<pos/>',
+      });
+      assert.equal(xml.statusCode, 415);
+      assert.equal(xml.json().code, '1099');
+    });
+  });
+}

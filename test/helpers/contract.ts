@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { Ajv, type AnySchema } from 'ajv';
+import formats from 'ajv-formats';
+
+// ajv-formats is CommonJS with a default export that ESM sees under `.default`.
+const addFormats = formats as unknown as typeof formats.default;
+
+/**
+ * Response schemas transcribed from the official v10 contract (pos-v10.openapi.yaml, version 10.2.6),
+ * independently of the server's own TypeBox schemas, so a drift in either shows. Every object is strict:
+ * no property the contract does not list.
+ */
+const uuid = { type: 'string', format: 'uuid' };
+const nullableString = { type: 'string', nullable: true };
+
+export const CONTRACT = {
+  ErrorResponse: {
+    type: 'object',
+    properties: { code: nullableString, message: nullableString, correlationId: nullableString },
+    required: ['code', 'message', 'correlationId'], // the contract makes none required; we always send all three
+    additionalProperties: false,
+  },
+  ErrorResponseV2: {
+    type: 'object',
+    properties: { code: nullableString, message: nullableString, correlationId: nullableString, origin: nullableString },
+    required: ['code', 'message', 'correlationId', 'origin'],
+    additionalProperties: false,
+  },
+  StoreResponse: {
+    type: 'object',
+    required: ['brandName', 'merchantBrandId', 'merchantLocationId', 'storeCity', 'storeId', 'storeName', 'storeStreet', 'storeZipCode'],
+    properties: {
+      storeName: { type: 'string' },
+      storeId: uuid,
+      storeStreet: { type: 'string' },
+      storeZipCode: { type: 'string' },
+      storeCity: { type: 'string' },
+      brandName: { type: 'string' },
+      merchantBrandId: { type: 'string' },
+      merchantLocationId: { type: 'string' },
+    },
+    additionalProperties: false,
+  },
+  StoreIdsResponse: {
+    type: 'object',
+    required: ['storeIds'],
+    properties: { storeIds: { type: 'array', items: uuid } },
+    additionalProperties: false,
+  },
+  PosResponse: {
+    type: 'object',
+    required: ['beaconId', 'merchantPosId', 'name', 'posId', 'requirePaymentBeforeCheckin', 'storeId', 'supportedBeaconTypes'],
+    properties: {
+      posId: uuid,
+      merchantPosId: { type: 'string' },
+      storeId: uuid,
+      name: { type: 'string' },
+      beaconId: { type: 'string' },
+      callbackAlias: nullableString,
+      supportedBeaconTypes: { type: 'array', uniqueItems: true, items: { enum: ['QR', 'NFC', 'Bluetooth'], type: 'string' } },
+      requirePaymentBeforeCheckin: { type: 'boolean' },
+    },
+    additionalProperties: false,
+  },
+  PosIdsResponse: {
+    type: 'object',
+    required: ['posIds'],
+    properties: { posIds: { type: 'array', items: uuid } },
+    additionalProperties: false,
+  },
+  CreatePosResponse: {
+    type: 'object',
+    required: ['posId'],
+    properties: { posId: uuid },
+    additionalProperties: false,
+  },
+  GetCheckInResponse: {
+    type: 'object',
+    required: ['isUserCheckedIn', 'pollDelayInMs'],
+    properties: {
+      isUserCheckedIn: { type: 'boolean' },
+      loyaltyIds: { type: 'array', items: { type: 'string' }, nullable: true },
+      pollDelayInMs: { type: 'integer' },
+      customerToken: nullableString,
+      customerReceiptToken: nullableString,
+    },
+    additionalProperties: false,
+  },
+  /** SPEC §7: {"access_token", "expires_in", "token_type": "Bearer", "scope": "integrator_scope"} */
+  TokenResponse: {
+    type: 'object',
+    required: ['access_token', 'expires_in', 'token_type', 'scope'],
+    properties: {
+      access_token: { type: 'string' },
+      expires_in: { type: 'integer' },
+      token_type: { const: 'Bearer' },
+      scope: { const: 'integrator_scope' },
+    },
+    additionalProperties: false,
+  },
+} satisfies Record<string, AnySchema>;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+const validators = Object.fromEntries(Object.entries(CONTRACT).map(([name, schema]) => [name, ajv.compile(schema)]));
+
+/** Fails the test unless `body` is exactly an instance of the named contract schema (or an array of them). */
+export function assertContract(name: keyof typeof CONTRACT, body: unknown, options: { array?: boolean } = {}): void {
+  const validate = validators[name]!;
+  const items = options.array ? (assert.ok(Array.isArray(body), `${name}[]: expected an array`), body as unknown[]) : [body];
+  for (const item of items) {
+    assert.ok(validate(item), `${name}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(item)}`);
+  }
+}

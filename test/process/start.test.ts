@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
+// Resolved here: the server runs in a temporary directory, where a bare `--import tsx` would not be found.
+const TSX = import.meta.resolve('tsx');
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+function start(cwd: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH!, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
+describe('starting the platform as a process', () => {
+  test('with no configuration it starts on SQLite under ./data with demo data, and the printed curl example works as printed', async (t) => {
+    const cwd = await mkdtemp(join(tmpdir(), 'pos-start-'));
+    t.after(() => rm(cwd, { recursive: true, force: true }));
+    const port = await freePort();
+    const server = start(cwd, { PORT: String(port) });
+    t.after(() => server.child.kill('SIGKILL'));
+    await waitFor(() => server.output().includes('Try it:'), 'the banner');
+
+    const banner = server.output();
+    assert.match(banner, /client_id=demo-client {2}client_secret=demo-secret/);
+    assert.match(banner, /Admin token \(generated/);
+    const example = banner.slice(banner.indexOf('Try it:') + 'Try it:'.length).trim();
+    const { stdout } = await run('bash', ['-c', example]);
+    assert.match(stdout, /^\{"posId":"[0-9a-f-]{36}"\}$/);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(health.status, 200);
+
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0, server.output());
+  });
+
+  test('a bad configuration value or seed file stops start-up with exit code 2 and a message naming it', async (t) => {
+    const cwd = await mkdtemp(join(tmpdir(), 'pos-start-'));
+    t.after(() => rm(cwd, { recursive: true, force: true }));
+    const badPort = start(cwd, { PORT: 'eighty' });
+    assert.equal(await badPort.exited, 2);
+    assert.match(badPort.output(), /Configuration error: PORT="eighty" is invalid/);
+
+    const seed = join(cwd, 'seed.json');
+    await writeFile(seed, JSON.stringify({ merchants: [{ vatNumber: 'DK1', name: 'Bad' }] }));
+    const badSeed = start(cwd, { PORT: String(await freePort()), DATABASE_URL: 'sqlite::memory:', SEED_FILE: seed });
+    assert.equal(await badSeed.exited, 2);
+    assert.match(badSeed.output(), /Seed error: .*\/merchants\/0: vatNumber "DK1"/);
+    assert.doesNotMatch(badSeed.output(), /\n\s+at /, 'no stack trace');
+  });
+});

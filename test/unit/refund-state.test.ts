@@ -1,0 +1,121 @@
+import { test, describe } from 'node:test';
+import { ERRORS } from '../../src/domain/errors.js';
+import assert from 'node:assert/strict';
+import { cell, isMove, type Cell as GenericCell } from '../helpers/decision-cell.js';
+import {
+  REFUND_EVENTS,
+  REFUND_STATUSES,
+  decideRefund,
+  isFinalRefund,
+  refundStatusesAllowing,
+  refundTimeoutEvent,
+  type RefundEvent,
+  type RefundStatus,
+} from '../../src/domain/refund-state.js';
+
+type Cell = GenericCell<RefundStatus>;
+
+// Written out by hand from SPEC §5, not from the code's table. Refusal codes: 1351 not reserved, 1352 not
+// cancellable, 3000 stale event.
+const EXPECTED: Record<RefundStatus, Record<RefundEvent, Cell>> = {
+  Initiated: {
+    reserve: '→ Reserved',
+    reservationFailed: '→ CancelledByMobilePay',
+    capture: '1351',
+    clientCancel: '→ CancelledByClient',
+    autoCapture: '3000',
+  },
+  Reserved: {
+    reserve: '3000',
+    reservationFailed: '3000',
+    capture: '→ Captured',
+    clientCancel: '→ CancelledByClient',
+    autoCapture: '→ ExpiredAndCaptured',
+  },
+  Captured: {
+    reserve: '3000',
+    reservationFailed: '3000',
+    capture: 'repeat',
+    clientCancel: '1352',
+    autoCapture: '3000',
+  },
+  CancelledByClient: {
+    reserve: '3000',
+    reservationFailed: '3000',
+    capture: '1351',
+    clientCancel: 'repeat',
+    autoCapture: '3000',
+  },
+  CancelledByMobilePay: {
+    reserve: '3000',
+    reservationFailed: '3000',
+    capture: '1351',
+    clientCancel: '1352',
+    autoCapture: '3000',
+  },
+  ExpiredAndCaptured: {
+    reserve: '3000',
+    reservationFailed: '3000',
+    capture: '1351',
+    clientCancel: '1352',
+    autoCapture: '3000',
+  },
+};
+
+const FINAL: RefundStatus[] = ['Captured', 'CancelledByClient', 'CancelledByMobilePay', 'ExpiredAndCaptured'];
+
+describe('refund state machine', () => {
+  test('knows exactly the statuses and events of SPEC §5', () => {
+    assert.deepEqual([...REFUND_STATUSES].sort(), Object.keys(EXPECTED).sort());
+    assert.deepEqual([...REFUND_EVENTS].sort(), Object.keys(EXPECTED.Initiated).sort());
+  });
+
+  for (const status of REFUND_STATUSES) {
+    test(`decides every event on a refund in ${status} as SPEC §5 says`, () => {
+      const actual = Object.fromEntries(REFUND_EVENTS.map((event) => [event, cell(decideRefund(status, event))]));
+      assert.deepEqual(actual, EXPECTED[status]);
+    });
+  }
+
+  test('refuses a capture of an Initiated refund with 1351', () => {
+    assert.deepEqual(decideRefund('Initiated', 'capture'), { kind: 'refuse', error: 'REFUND_NOT_RESERVED' });
+    assert.equal(ERRORS.REFUND_NOT_RESERVED.code, '1351');
+  });
+
+  test('a second capture and a second client cancel are repeats', () => {
+    assert.deepEqual(decideRefund('Captured', 'capture'), { kind: 'repeat' });
+    assert.deepEqual(decideRefund('CancelledByClient', 'clientCancel'), { kind: 'repeat' });
+  });
+
+  test('capturing a refund that was captured automatically is 1351, not a repeat', () => {
+    assert.deepEqual(decideRefund('ExpiredAndCaptured', 'capture'), { kind: 'refuse', error: 'REFUND_NOT_RESERVED' });
+  });
+
+  test('an auto-capture that fires after the client captured is stale', () => {
+    assert.deepEqual(decideRefund('Captured', 'autoCapture'), { kind: 'refuse', error: 'STALE_EVENT' });
+  });
+
+  test('lists the statuses each event may start from', () => {
+    assert.deepEqual(refundStatusesAllowing('capture'), ['Reserved']);
+    assert.deepEqual(refundStatusesAllowing('clientCancel'), ['Initiated', 'Reserved']);
+    for (const event of REFUND_EVENTS) {
+      const expected = REFUND_STATUSES.filter((status) => isMove(EXPECTED[status][event]));
+      assert.deepEqual(refundStatusesAllowing(event), expected, event);
+    }
+  });
+
+  test('final statuses have no outgoing moves, and every other status has one', () => {
+    assert.deepEqual(REFUND_STATUSES.filter(isFinalRefund), FINAL);
+    for (const status of REFUND_STATUSES) {
+      const moves = REFUND_EVENTS.filter((event) => decideRefund(status, event).kind === 'move');
+      assert.equal(moves.length === 0, FINAL.includes(status), status);
+    }
+  });
+
+  test('only a Reserved refund has a timer: it is captured automatically', () => {
+    for (const status of REFUND_STATUSES) {
+      assert.equal(refundTimeoutEvent(status), status === 'Reserved' ? 'autoCapture' : null, status);
+    }
+    assert.deepEqual(decideRefund('Reserved', 'autoCapture'), { kind: 'move', to: 'ExpiredAndCaptured' });
+  });
+});
