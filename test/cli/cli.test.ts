@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { execFile, type ExecFileException } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { Clock } from '../../src/clock.js';
+import { parseDatabaseUrl } from '../../src/config.js';
+import { TokenService } from '../../src/services/tokens.js';
+import { openDatabase } from '../../src/store/database.js';
+import { signingKeysRepository } from '../../src/store/repositories/signing-keys.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+const STACK_FRAME = /^\s+at /m;
+const execFileAsync = promisify(execFile);
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `pos-admin` as the operator does: a process of its own, configured by DATABASE_URL only. */
+async function posAdmin(databaseUrl: string, ...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as ExecFileException & { stdout: string; stderr: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** The output of a command that must succeed, with what it printed to stderr in the message if not. */
+async function ok(databaseUrl: string, ...args: string[]): Promise<string> {
+  const result = await posAdmin(databaseUrl, ...args);
+  assert.equal(result.code, 0, `pos-admin ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+const VAT = 'DK12345678';
+const INACTIVE_STORE_ID = '6F0B8C2E-3D4A-4E5F-8A9B-0C1D2E3F4A5B';
+
+// Each subprocess costs about a second of tsx start-up, so the two engines run side by side; within an
+// engine the tests run in order, each building on what the previous ones onboarded.
+describe('pos-admin', { concurrency: true }, () => {
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    describe(engine, { concurrency: false }, () => {
+      let databaseUrl = '';
+      let cleanUp = async () => {};
+      let activatedStoreId = '';
+
+      before(async () => {
+        if (engine === 'sqlite') {
+          const dir = await mkdtemp(join(tmpdir(), 'pos-cli-'));
+          databaseUrl = join(dir, 'pos.db');
+          cleanUp = () => rm(dir, { recursive: true, force: true });
+          return;
+        }
+        const schema = `cli_${randomBytes(6).toString('hex')}`;
+        const url = new URL(TEST_POSTGRES_URL);
+        url.searchParams.set('schema', schema);
+        databaseUrl = url.toString();
+        cleanUp = async () => {
+          const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+          await client.connect();
+          try {
+            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          } finally {
+            await client.end();
+          }
+        };
+      });
+
+      after(() => cleanUp());
+
+      test('onboards a merchant, a brand and an activated and an inactive store, and lists the stores', async () => {
+        assert.match(await ok(databaseUrl, 'merchant', 'add', '--vat', VAT, '--name', 'Café Aurora'), /DK12345678 "Café Aurora": merchantId [0-9a-f-]{36}/);
+        assert.match(await ok(databaseUrl, 'brand', 'add', '--vat', VAT, '--brand-id', 'POSDK12345', '--name', 'Aurora'), /POSDK12345/);
+        const store = ['--brand-id', 'POSDK12345', '--street', 'Nørrebrogade 1', '--zip', '2200', '--city', 'København'];
+        const activated = await ok(databaseUrl, 'store', 'add', ...store, '--location-id', '00001', '--name', 'Aurora Nørrebro');
+        activatedStoreId = activated.match(GUID)?.[0] ?? '';
+        assert.match(activated, /\(activated\): storeId [0-9a-f-]{36}/);
+        const inactive = await ok(
+          databaseUrl,
+          'store', 'add', ...store, '--location-id', '00002', '--name', 'Aurora Vesterbro', '--store-id', INACTIVE_STORE_ID, '--inactive',
+        );
+        assert.match(inactive, new RegExp(`\\(not activated\\): storeId ${INACTIVE_STORE_ID.toLowerCase()}`));
+
+        const lines = (await ok(databaseUrl, 'store', 'list')).trimEnd().split('\n');
+        assert.match(lines[0] ?? '', /^STORE ID\s+BRAND\s+LOCATION\s+NAME\s+ADDRESS\s+ACTIVATED$/);
+        assert.equal(lines.length, 3);
+        assert.match(lines[1] ?? '', new RegExp(`^${activatedStoreId}\\s+POSDK12345\\s+00001\\s+Aurora Nørrebro\\s+Nørrebrogade 1, 2200 København\\s+yes$`));
+        assert.match(lines[2] ?? '', new RegExp(`^${INACTIVE_STORE_ID.toLowerCase()}\\s+POSDK12345\\s+00002\\s+Aurora Vesterbro\\s+.*\\s+no$`));
+        // Columns line up: every row starts its second column where the heading does.
+        const brandColumn = lines[0]?.indexOf('BRAND');
+        for (const line of lines.slice(1)) assert.equal(line.indexOf('POSDK12345'), brandColumn);
+      });
+
+      test('re-running the same merchant add changes nothing', async () => {
+        const again = await ok(databaseUrl, 'merchant', 'add', '--vat', VAT, '--name', 'Café Aurora');
+        const merchants = JSON.parse(await ok(databaseUrl, 'merchant', 'list', '--json'));
+        assert.equal(merchants.length, 1);
+        assert.deepEqual(Object.keys(merchants[0]).sort(), ['createdAt', 'merchantId', 'name', 'vatNumber']);
+        assert.equal(merchants[0].vatNumber, VAT);
+        assert.equal(merchants[0].name, 'Café Aurora');
+        assert.match(again, new RegExp(`merchantId ${merchants[0].merchantId}`));
+      });
+
+      test('a bad VAT number exits 2 with one line naming the field, and no stack trace', async () => {
+        const result = await posAdmin(databaseUrl, 'merchant', 'add', '--vat', 'DK1234', '--name', 'Nope');
+        assert.equal(result.code, 2);
+        assert.equal(result.stdout, '');
+        assert.match(result.stderr, /^error: vatNumber "DK1234" must be [^\n]+\n$/);
+        assert.doesNotMatch(result.stderr, STACK_FRAME);
+      });
+
+      test('client add without a secret prints a generated one once; client list never shows it', async () => {
+        assert.match(await ok(databaseUrl, 'integrator', 'add', '--name', 'Kasse ApS'), /^integrator "Kasse ApS": integratorId [0-9a-f-]{36}\n$/);
+        const added = await ok(databaseUrl, 'client', 'add', '--integrator', 'Kasse ApS', '--client-id', 'kasse-pos');
+        const secret = added.match(/^client_secret: (\S+)$/m)?.[1];
+        assert.ok(secret && secret.length >= 20, added);
+        assert.match(added, /cannot be shown again/);
+
+        const listed = await ok(databaseUrl, 'client', 'list', '--json');
+        const clients = JSON.parse(listed);
+        assert.equal(clients.length, 1);
+        assert.deepEqual(Object.keys(clients[0]).sort(), ['clientId', 'createdAt', 'integrator', 'integratorId']);
+        assert.equal(clients[0].clientId, 'kasse-pos');
+        assert.equal(clients[0].integrator, 'Kasse ApS');
+        assert.ok(!listed.includes(secret), 'client list shows the secret');
+      });
+
+      test('alias set refuses plain http to a public host but accepts it on loopback', async () => {
+        const alias = ['alias', 'set', '--integrator', 'Kasse ApS', '--alias', 'kasse-notify', '--url'];
+        const refused = await posAdmin(databaseUrl, ...alias, 'http://example.com');
+        assert.equal(refused.code, 2);
+        assert.match(refused.stderr, /^error: url "http:\/\/example.com" must be [^\n]*loopback\n$/);
+        assert.match(await ok(databaseUrl, ...alias, 'http://127.0.0.1:9999/notify'), /kasse-notify .*http:\/\/127\.0\.0\.1:9999\/notify/);
+      });
+
+      test('keys rotate makes a new signing key active and keeps the previous one for its tokens', async () => {
+        const opened = await openDatabase(parseDatabaseUrl(databaseUrl));
+        try {
+          // The key the server makes at its first start.
+          const tokens = new TokenService(opened.db, new Clock(), { issuer: 'http://127.0.0.1/integrator-authentication', lifetimeSeconds: 3700 });
+          await tokens.ensureSigningKey();
+          const first = (await signingKeysRepository.findActive(opened.db))?.kid;
+
+          const rotated = await ok(databaseUrl, 'keys', 'rotate');
+          const kid = rotated.match(/^new signing key: (\S+)$/m)?.[1];
+          assert.ok(kid && kid !== first, rotated);
+          assert.equal((await signingKeysRepository.findActive(opened.db))?.kid, kid);
+          const keys = await signingKeysRepository.listVerifying(opened.db, 0);
+          assert.deepEqual(keys.map((k) => k.kid).sort(), [first, kid].sort());
+        } finally {
+          await opened.close();
+        }
+      });
+
+      test('store deactivate shows in store list', async () => {
+        assert.equal(await ok(databaseUrl, 'store', 'deactivate', activatedStoreId.toUpperCase()), `store ${activatedStoreId} deactivated\n`);
+        const stores = JSON.parse(await ok(databaseUrl, 'store', 'list', '--vat', VAT, '--json'));
+        assert.deepEqual(
+          stores.map((s: { merchantLocationId: string; activated: boolean }) => [s.merchantLocationId, s.activated]),
+          [['00001', false], ['00002', false]],
+        );
+        assert.deepEqual(stores[0], {
+          storeId: activatedStoreId,
+          merchantBrandId: 'POSDK12345',
+          brandName: 'Aurora',
+          merchantLocationId: '00001',
+          storeName: 'Aurora Nørrebro',
+          storeStreet: 'Nørrebrogade 1',
+          storeZipCode: '2200',
+          storeCity: 'København',
+          activated: false,
+        });
+      });
+    });
+  }
+});
