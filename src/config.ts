@@ -7,6 +7,9 @@ export type DatabaseTarget =
   | { engine: 'sqlite'; file: string } // ':memory:' for an in-memory database
   | { engine: 'postgres'; url: string; schema?: string };
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -18,6 +21,10 @@ const Env = Type.Object({
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   POLL_DELAY_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 1000 }),
   TOKEN_LIFETIME_S: Type.Integer({ minimum: 60, maximum: 86400, default: 3700 }),
+  PAYMENT_INACTIVITY_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 5 * MINUTE }),
+  RESERVATION_LIFETIME_MS: Type.Integer({ minimum: 1000, default: 7 * DAY }),
+  REFUND_AUTO_CAPTURE_MS: Type.Integer({ minimum: 1000, default: DAY }),
+  CHECKIN_EXPIRY_MS: Type.Integer({ minimum: 1000, default: MINUTE }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -37,6 +44,19 @@ export interface Config {
   pollDelayMs: number;
   tokenLifetimeSeconds: number;
   logLevel: string;
+  timings: EngineTimings;
+}
+
+/** How long each state may last before the platform moves it on (SPEC §3-5; the defaults are MobilePay's or ours). */
+export interface EngineTimings {
+  /** An active payment nobody acts on is cancelled by MobilePay after this long (ours: 5 minutes). */
+  paymentInactivityMs: number;
+  /** A reservation not captured within this is cancelled (7 days, whatever plannedCaptureDelay says). */
+  reservationLifetimeMs: number;
+  /** A reserved refund is captured automatically after this (24 hours). */
+  refundAutoCaptureMs: number;
+  /** A check-in waiting for a payment expires after this (ours: 60 seconds). */
+  checkinExpiryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -97,5 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollDelayMs: parsed.POLL_DELAY_MS,
     tokenLifetimeSeconds: parsed.TOKEN_LIFETIME_S,
     logLevel: parsed.LOG_LEVEL,
+    timings: {
+      paymentInactivityMs: parsed.PAYMENT_INACTIVITY_TIMEOUT_MS,
+      reservationLifetimeMs: parsed.RESERVATION_LIFETIME_MS,
+      refundAutoCaptureMs: parsed.REFUND_AUTO_CAPTURE_MS,
+      checkinExpiryMs: parsed.CHECKIN_EXPIRY_MS,
+    },
   };
 }

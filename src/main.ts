@@ -1,11 +1,10 @@
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { startBackgroundWork } from './jobs/background.js';
 import { baseUrlOf, createPlatform, type Platform } from './platform.js';
 import { DEMO_CLIENT, DEMO_STORE_ID, DEMO_VAT_NUMBER } from './services/demo-data.js';
 import { SeedError } from './services/seed.js';
-
-const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /** What an operator needs to start using a fresh platform, printed once it listens. */
 function banner(platform: Platform, config: Config): string {
@@ -57,14 +56,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Timers that fell due while the platform was down fire before the first request is answered.
+  const background = await startBackgroundWork(platform, (err, what) => logger.warn({ err }, `${what} failed`));
   const app = await buildApp(platform, { logger });
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(banner(platform, config));
-
-  const housekeeping = setInterval(() => {
-    platform.idempotency.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'idempotency purge failed'));
-  }, HOUSEKEEPING_INTERVAL_MS);
-  housekeeping.unref();
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, then close the database.
   let closing = false;
@@ -72,8 +68,8 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    clearInterval(housekeeping);
     await app.close();
+    await background.stop();
     await platform.close();
     process.exit(0);
   };

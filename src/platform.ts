@@ -4,11 +4,18 @@ import { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db, type OpenDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
+import { DueTimers } from './jobs/due-timers.js';
+import { CustomerApp } from './services/customer-app.js';
 import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
 import { MerchantDirectory } from './services/merchant-directory.js';
 import { Onboarding } from './services/onboarding.js';
+import { PaymentsService } from './services/payments.js';
+import { Payouts } from './services/payouts.js';
 import { PointsOfSaleService } from './services/points-of-sale.js';
+import { RefundsService } from './services/refunds.js';
+import { RequestLog } from './services/request-log.js';
+import { SandboxClock } from './services/sandbox-clock.js';
 import { applySeed, readSeedFile } from './services/seed.js';
 import { StoresService } from './services/stores.js';
 import { TokenService } from './services/tokens.js';
@@ -28,6 +35,13 @@ export interface Platform {
   stores: StoresService;
   pointsOfSale: PointsOfSaleService;
   idempotency: Idempotency;
+  payments: PaymentsService;
+  refunds: RefundsService;
+  customerApp: CustomerApp;
+  payouts: Payouts;
+  sandboxClock: SandboxClock;
+  dueTimers: DueTimers;
+  requestLog: RequestLog;
   close(): Promise<void>;
 }
 
@@ -58,7 +72,18 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     if (config.demoData) await applySeed(onboarding, DEMO_SEED, 'demo data');
     if (config.seedFile) await applySeed(onboarding, await readSeedFile(config.seedFile), config.seedFile);
 
+    // Platform time: the sandbox clock's offset is shared through the database (SPEC §9).
+    const sandboxClock = new SandboxClock(db, clock);
+    if (config.sandbox) await sandboxClock.sync();
+    const payouts = new Payouts(db, clock);
+    await payouts.ensureScheduled();
+
     const merchants = new MerchantDirectory(db);
+    const { timings, pollDelayMs } = config;
+    const payments = new PaymentsService(db, clock, merchants, timings, pollDelayMs);
+    const refunds = new RefundsService(db, clock, merchants, timings, pollDelayMs);
+    const customerApp = new CustomerApp(db, clock, timings);
+    const requestLog = new RequestLog(db, clock, pollDelayMs);
     return {
       config,
       clock,
@@ -72,7 +97,17 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       stores: new StoresService(db, merchants),
       pointsOfSale: new PointsOfSaleService(db, clock, merchants),
       idempotency: new Idempotency(db, clock),
-      close: () => opened.close(),
+      payments,
+      refunds,
+      customerApp,
+      payouts,
+      sandboxClock,
+      dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
+      requestLog,
+      async close() {
+        await requestLog.stop();
+        await opened.close();
+      },
     };
   } catch (error) {
     await opened.close();

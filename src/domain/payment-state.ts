@@ -150,3 +150,10 @@ export function paymentTimeoutEvent(status: PaymentStatus): 'inactivityTimeout' 
       return unreachable(status);
   }
 }
+
+/** Where a payment left in `status` goes when its timer fires; null when nothing times out there. */
+export function paymentTimeoutTarget(status: PaymentStatus): PaymentStatus | null {
+  const event = paymentTimeoutEvent(status);
+  const decision = event === null ? null : decidePayment(status, event);
+  return decision?.kind === 'move' ? decision.to : null;
+}

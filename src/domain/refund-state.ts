@@ -93,3 +93,10 @@ export function refundTimeoutEvent(status: RefundStatus): 'autoCapture' | null {
       return unreachable(status);
   }
 }
+
+/** Where a refund left in `status` goes when its timer fires; null when nothing times out there. */
+export function refundTimeoutTarget(status: RefundStatus): RefundStatus | null {
+  const event = refundTimeoutEvent(status);
+  const decision = event === null ? null : decideRefund(status, event);
+  return decision?.kind === 'move' ? decision.to : null;
+}

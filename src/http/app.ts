@@ -8,9 +8,14 @@ import { contentTypes } from './plugins/content-types.js';
 import { correlationId, correlationIdOptions } from './plugins/correlation-id.js';
 import { errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { requireIntegratorCall } from './plugins/pos-api-auth.js';
+import { recordCalls } from './plugins/request-log.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
 import { operationRoutes } from './routes/operations.js';
+import { sandboxRoutes } from './routes/sandbox.js';
+import { userSimulationRoutes } from './routes/user-simulation.js';
+import { paymentRoutes } from './routes/v10/payments.js';
 import { pointOfSaleRoutes } from './routes/v10/points-of-sale.js';
+import { refundRoutes } from './routes/v10/refunds.js';
 import { storeRoutes } from './routes/v10/stores.js';
 import './types.js';
 
@@ -64,11 +69,18 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(
     async (v10) => {
       requireIntegratorCall(v10, platform.tokens);
+      recordCalls(v10, platform.requestLog);
       await v10.register(storeRoutes(platform));
       await v10.register(pointOfSaleRoutes(platform));
+      await v10.register(paymentRoutes(platform));
+      await v10.register(refundRoutes(platform));
     },
     { prefix: '/pos/v10' },
   );
+  if (platform.config.sandbox) {
+    await app.register(userSimulationRoutes(platform), { prefix: '/pos/app/usersimulation' });
+    await app.register(sandboxRoutes(platform), { prefix: '/sandbox' });
+  }
 
   return app;
 }

@@ -1,4 +1,6 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PaymentStatus } from '../domain/payment-state.js';
+import type { RefundStatus } from '../domain/refund-state.js';
 
 /**
  * The database, as Kysely sees it. Portable across SQLite and PostgreSQL:
@@ -18,6 +20,13 @@ export interface Database {
   points_of_sale: PointOfSaleTable;
   idempotency_keys: IdempotencyKeyTable;
   customers: CustomerTable;
+  payments: PaymentTable;
+  checkins: CheckinTable;
+  refunds: RefundTable;
+  store_balances: StoreBalanceTable;
+  payouts: PayoutTable;
+  platform_state: PlatformStateTable;
+  request_log: RequestLogTable;
 }
 
 export interface MerchantTable {
@@ -113,6 +122,106 @@ export interface CustomerTable {
   customer_receipt_token: string;
 }
 
+export interface PaymentTable {
+  payment_id: string;
+  pos_id: string;
+  merchant_id: string;
+  integrator_id: string;
+  store_id: string;
+  order_id: string;
+  status: PaymentStatus;
+  /** Minor units; null until a prepared payment is made ready. */
+  amount: number | null;
+  currency_code: CurrencyCode | null;
+  /** JSON of the v10 `restrictions` object, or null for none */
+  restrictions: string | null;
+  merchant_payment_label: string | null;
+  planned_capture_delay: PlannedCaptureDelay | null;
+  /** The paired customer, once one is */
+  customer_phone: string | null;
+  customer_token: string | null;
+  customer_receipt_token: string | null;
+  /** JSON array; null until a customer is paired */
+  loyalty_ids: string | null;
+  /** Known once reserved: depends on the customer's payment source */
+  partial_capture_possible: number | null;
+  captured_amount: number | null;
+  /** Sum of the payment's refunds that are not cancelled; never above captured_amount */
+  refunded_amount: Generated<number>;
+  /** When the current status times out (the next due timer of this payment); null in final statuses */
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+  captured_at: number | null;
+}
+
+/** A customer checked in on a PoS, waiting for a payment to be created there. */
+export interface CheckinTable {
+  pos_id: string;
+  customer_phone: string;
+  checked_in_at: number;
+  expires_at: number;
+}
+
+export interface RefundTable {
+  refund_id: string;
+  payment_id: string;
+  merchant_id: string;
+  integrator_id: string;
+  store_id: string;
+  refund_order_id: string;
+  amount: number;
+  currency_code: CurrencyCode;
+  status: RefundStatus;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StoreBalanceTable {
+  store_id: string;
+  balance: number;
+  last_payout_at: number | null;
+}
+
+/** A store's daily payout: what it held (captured minus refunded) since the one before. */
+export interface PayoutTable {
+  store_id: string;
+  amount: number;
+  paid_at: number;
+}
+
+/** One /pos/v10 call of a client, for the integrator's dashboard, the certification report and the CLI. */
+export interface RequestLogTable {
+  client_id: string;
+  /** Wall time, epoch milliseconds */
+  at: number;
+  method: string;
+  /** The route pattern, e.g. /pos/v10/payments/:paymentid */
+  route: string;
+  /** The concrete path without the query string */
+  path: string;
+  status: number;
+  latency_ms: number;
+  correlation_id: string;
+  /** The key sent with a creating POST, to see retries and reuse */
+  idempotency_key: string | null;
+  /** 1 when this poll came sooner than the pollDelayInMs the client was given */
+  polled_too_soon: number;
+}
+
+export interface PlatformStateTable {
+  name: 'sandbox_clock_offset' | 'next_payout_at';
+  value: number;
+}
+
+export type Payout = Selectable<PayoutTable>;
+export type RequestLogEntry = Selectable<RequestLogTable>;
+export type NewRequestLogEntry = Insertable<RequestLogTable>;
+
+export type CurrencyCode = 'DKK' | 'EUR';
+export type PlannedCaptureDelay = 'None' | 'LessThan24Hours' | 'LessThan14Days';
+
 export type Merchant = Selectable<MerchantTable>;
 export type Brand = Selectable<BrandTable>;
 export type Store = Selectable<StoreTable>;
@@ -125,3 +234,10 @@ export type NewPointOfSale = Insertable<PointOfSaleTable>;
 export type PointOfSaleUpdate = Updateable<PointOfSaleTable>;
 export type IdempotencyRecord = Selectable<IdempotencyKeyTable>;
 export type Customer = Selectable<CustomerTable>;
+export type Payment = Selectable<PaymentTable>;
+export type NewPayment = Insertable<PaymentTable>;
+export type PaymentUpdate = Updateable<PaymentTable>;
+export type Checkin = Selectable<CheckinTable>;
+export type Refund = Selectable<RefundTable>;
+export type NewRefund = Insertable<RefundTable>;
+export type RefundUpdate = Updateable<RefundTable>;

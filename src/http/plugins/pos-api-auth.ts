@@ -3,6 +3,8 @@ import type { ErrorName } from '../../domain/errors.js';
 import { isClientSystemVersion, isVatNumber } from '../../domain/ids.js';
 import { isValidText } from '../../domain/valid-chars.js';
 import type { Caller } from '../../services/caller.js';
+import type { Idempotency } from '../../services/idempotency.js';
+import type { Db } from '../../store/database.js';
 import type { TokenService } from '../../services/tokens.js';
 import { sendError } from './error-handler.js';
 
@@ -93,3 +95,26 @@ export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenServi
 
 /** The idempotency key of a call that passed the checks above on an idempotent route. */
 export const idempotencyKeyOf = (request: FastifyRequest): string => header(request, IDEMPOTENCY_KEY)!;
+
+/**
+ * Runs a creating POST through the idempotency mechanism (SPEC §2.4): the key is scoped to the calling
+ * integrator and the endpoint ("POST /pos/v10/payments"), and a retry answers the first call's response.
+ */
+export async function createIdempotently<T>(idempotency: Idempotency, request: FastifyRequest, create: (trx: Db) => Promise<T>): Promise<T> {
+  const { caller } = request;
+  const endpoint = `${request.method} ${request.routeOptions.url}`;
+  const result = await idempotency.run({ integratorId: caller.integratorId, endpoint, key: idempotencyKeyOf(request), body: request.body }, create);
+  return result.body;
+}
+
+/**
+ * The sandbox's user simulation needs only a valid access token (MobilePay's sandbox asked no v10 headers
+ * there): it acts as the customer, not on behalf of a merchant.
+ */
+export function requireAccessToken(scope: FastifyInstance, tokens: TokenService): void {
+  scope.addHook('onRequest', async (request, reply) => {
+    const authorization = request.headers.authorization;
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    if (!token || !(await tokens.verify(token))) return sendError(request, reply, 'UNAUTHORIZED');
+  });
+}

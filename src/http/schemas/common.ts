@@ -7,6 +7,13 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 export const Nullable = <T extends TSchema>(schema: T) =>
   Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
+/**
+ * A string enum as the contract writes one (`type: string` + `enum`), so `Nullable` can wrap it; a TypeBox
+ * union of literals would be an `anyOf`, which `nullable` cannot qualify.
+ */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: { title?: string; description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
 /** Objects of the contract: no property beyond those listed, in requests (stripped) and responses. */
 export const Strict = { additionalProperties: false } as const;
 
@@ -51,3 +58,6 @@ export const IdempotentV10Headers = Type.Composite([
 /** Response schemas an operation documents for its errors. */
 export const errorResponses = (schema: typeof ErrorResponse | typeof ErrorResponseV2, statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, schema]));
+
+/** "Success with no content is 200 with an empty body" (the contract's 200 of capture, cancel, delete …). */
+export const EmptyResponse = { type: 'null', description: 'Success; the body is empty.' } as const;

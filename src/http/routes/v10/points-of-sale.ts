@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../../platform.js';
-import { idempotencyKeyOf } from '../../plugins/pos-api-auth.js';
-import { ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
+import { createIdempotently } from '../../plugins/pos-api-auth.js';
+import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
   CreatePosRequest,
   CreatePosResponse,
@@ -31,14 +31,8 @@ export const pointOfSaleRoutes =
           response: { 200: CreatePosResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 409, 500]) },
         },
       },
-      async (request) => {
-        const { caller, body } = request;
-        const result = await platform.idempotency.run(
-          { integratorId: caller.integratorId, endpoint: 'POST /pos/v10/pointofsales', key: idempotencyKeyOf(request), body },
-          (trx) => platform.pointsOfSale.create(trx, caller, body),
-        );
-        return result.body;
-      },
+      (request) =>
+        createIdempotently(platform.idempotency, request, (trx) => platform.pointsOfSale.create(trx, request.caller, request.body)),
     );
 
     app.get(
@@ -86,7 +80,7 @@ export const pointOfSaleRoutes =
           tags,
           headers: V10Headers,
           params: PosIdParams,
-          response: { 200: { type: 'null', description: 'Point of sale deleted' }, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
+          response: { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
         },
       },
       async (request, reply) => {
@@ -108,9 +102,10 @@ export const pointOfSaleRoutes =
         },
       },
       async (request) => {
-        await platform.pointsOfSale.get(request.caller, request.params.posid);
-        // Check-ins arrive with the payment engine; until then nobody can be checked in.
-        return { isUserCheckedIn: false, pollDelayInMs: platform.config.pollDelayMs };
+        const pos = await platform.pointsOfSale.loadOwned(request.caller, request.params.posid, 'QUERY_POS_FOR_OTHER_MERCHANT');
+        const customer = await platform.customerApp.checkedInOn(pos);
+        const pollDelayInMs = platform.config.pollDelayMs;
+        return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs } : { isUserCheckedIn: false, pollDelayInMs };
       },
     );
   };

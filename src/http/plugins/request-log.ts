@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { RequestLog } from '../../services/request-log.js';
+
+/** Records every authenticated call of the scope in the request log (a buffer push; written in batches). */
+export function recordCalls(scope: FastifyInstance, log: RequestLog): void {
+  scope.addHook('onResponse', async (request, reply) => {
+    if (!request.caller) return; // refused before the caller was known (no valid token): nobody to file it under
+    const key = request.headers['x-mobilepay-idempotency-key'];
+    const url = request.url;
+    const query = url.indexOf('?');
+    log.record({
+      clientId: request.caller.clientId,
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      path: query < 0 ? url : url.slice(0, query),
+      status: reply.statusCode,
+      latencyMs: reply.elapsedTime,
+      correlationId: request.id,
+      idempotencyKey: typeof key === 'string' ? key.slice(0, 36) : null,
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Platform } from '../../platform.js';
+import { requireAdminToken } from '../plugins/admin-auth.js';
+import { ErrorResponse, errorResponses } from '../schemas/common.js';
+import { AdvanceClockRequest, ClockResponse } from '../schemas/sandbox.js';
+
+const tags = ['Sandbox'];
+
+/**
+ * The sandbox clock (SPEC §9): read platform time, or move it forward and run everything that became due
+ * (expiries, auto-captures, check-in timeouts, payouts) before answering.
+ */
+export const sandboxRoutes =
+  (platform: Platform): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    requireAdminToken(app, platform.adminToken);
+    const nowIso = () => ({ now: new Date(platform.clock.now()).toISOString() });
+
+    app.get(
+      '/clock',
+      { schema: { operationId: 'GetSandboxClock', summary: 'Platform time.', tags, response: { 200: ClockResponse, ...errorResponses(ErrorResponse, [401]) } } },
+      async () => {
+        await platform.sandboxClock.sync();
+        return nowIso();
+      },
+    );
+
+    app.post(
+      '/clock',
+      {
+        schema: {
+          operationId: 'AdvanceSandboxClock',
+          summary: 'Moves platform time forward and runs everything that became due.',
+          tags,
+          body: AdvanceClockRequest,
+          response: { 200: ClockResponse, ...errorResponses(ErrorResponse, [400, 401]) },
+        },
+      },
+      async (request) => {
+        await platform.sandboxClock.advance(request.body.advanceMs);
+        await platform.dueTimers.runDue();
+        return nowIso();
+      },
+    );
+  };

@@ -1,0 +1,41 @@
+import type { Platform } from '../platform.js';
+
+/** How often the due-timer worker looks for due items (platform time moves in real time between ticks). */
+const TICK_MS = 1000;
+const HOUSEKEEPING_MS = 60 * 60 * 1000;
+
+export interface BackgroundWork {
+  stop(): Promise<void>;
+}
+
+/**
+ * What a running platform process does besides answering requests: the due-timer worker (first run at once,
+ * so timers that fell due while the platform was down fire now), request-log writes, and the hourly purge of
+ * expired idempotency keys and old request-log records. Every process sharing a database runs all of it.
+ */
+export async function startBackgroundWork(platform: Platform, onError: (error: unknown, what: string) => void): Promise<BackgroundWork> {
+  const tick = async () => {
+    // Another process may have moved the sandbox clock.
+    if (platform.config.sandbox) await platform.sandboxClock.sync();
+    await platform.dueTimers.runDue();
+  };
+  await tick();
+  let ticking: Promise<void> = Promise.resolve();
+  const worker = setInterval(() => {
+    ticking = tick().catch((error: unknown) => onError(error, 'due timers'));
+  }, TICK_MS);
+  const housekeeping = setInterval(() => {
+    platform.idempotency.purgeExpired().catch((error: unknown) => onError(error, 'idempotency purge'));
+    platform.requestLog.purgeExpired().catch((error: unknown) => onError(error, 'request log purge'));
+  }, HOUSEKEEPING_MS);
+  housekeeping.unref();
+  platform.requestLog.start((error) => onError(error, 'request log'));
+
+  return {
+    async stop() {
+      clearInterval(worker);
+      clearInterval(housekeeping);
+      await ticking;
+    },
+  };
+}

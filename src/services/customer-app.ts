@@ -1,0 +1,141 @@
+import type { Clock } from '../clock.js';
+import type { EngineTimings } from '../config.js';
+import { DomainError } from '../domain/errors.js';
+import { canonicalBeaconId, isBeaconId } from '../domain/ids.js';
+import { ACTIVE_PAYMENT_STATUSES, decidePayment } from '../domain/payment-state.js';
+import type { Db } from '../store/database.js';
+import { checkinsRepository } from '../store/repositories/checkins.js';
+import { customersRepository } from '../store/repositories/customers.js';
+import { paymentsRepository } from '../store/repositories/payments.js';
+import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
+import type { Customer, Payment, PointOfSale } from '../store/schema.js';
+import { customerViewFor, pairingChanges, type CustomerView } from './customer-profile.js';
+import { disallows } from './payment-details.js';
+import { changeState, untilSaved } from './state-change.js';
+
+/**
+ * The customer's side (SPEC §4, §8): check in at a beacon, accept or cancel the payment on the phone. The
+ * sandbox user simulation and the wallet app both call these, so they go through the same state machine as
+ * everything else.
+ */
+export class CustomerApp {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly timings: EngineTimings,
+  ) {}
+
+  /**
+   * Pairs the customer with the PoS's Initiated or Prepared payment at once; with no active payment the
+   * check-in waits (and a newer one takes over) until a payment is created or it expires.
+   */
+  async checkIn(beaconId: string, phoneNumber: string): Promise<void> {
+    const customer = await this.#customer(phoneNumber);
+    const pos = await this.#pos(beaconId);
+    await untilSaved(this.db, async (trx) => {
+      const now = this.clock.now();
+      const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+      if (!active) {
+        if (pos.require_payment_before_checkin === 1) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
+        await checkinsRepository.put(trx, {
+          pos_id: pos.pos_id,
+          customer_phone: customer.phone_number,
+          checked_in_at: now,
+          expires_at: now + this.timings.checkinExpiryMs,
+        });
+        return true;
+      }
+      // Checking in again on the payment one is already paired with changes nothing.
+      if (active.customer_phone === customer.phone_number) return true;
+      const decision = decidePayment(active.status, 'checkIn');
+      if (decision.kind !== 'move') throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
+      return paymentsRepository.transition(trx, active.payment_id, active.status, {
+        status: decision.to,
+        ...pairingChanges(customer, pos.merchant_id),
+        expires_at: now + this.timings.paymentInactivityMs,
+        updated_at: now,
+      });
+    });
+  }
+
+  /** The customer accepts the payment issued to them: the amount is reserved on their card. */
+  async acceptPayment(beaconId: string, phoneNumber: string): Promise<void> {
+    const customer = await this.#customer(phoneNumber);
+    const pos = await this.#pos(beaconId);
+    await changeState(this.db, {
+      load: async (trx) => {
+        const payment = await this.#activePayment(trx, pos);
+        if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
+        return payment;
+      },
+      decide: (from) => decidePayment(from, 'accept'),
+      move: (trx, payment, to) => {
+        // The outcome is ours: the accept is refused and the payment stays IssuedToUser, so the customer may
+        // still pay another way or the client may cancel.
+        if (disallows(payment.restrictions, customer.payment_source)) throw new DomainError('CARD_TYPE_DISALLOWED');
+        const now = this.clock.now();
+        return paymentsRepository.transition(trx, payment.payment_id, payment.status, {
+          status: to,
+          partial_capture_possible: customer.partial_capture_possible,
+          expires_at: now + this.timings.reservationLifetimeMs,
+          updated_at: now,
+        });
+      },
+    });
+  }
+
+  /** The customer declines the payment on the phone. */
+  async cancelPayment(beaconId: string): Promise<void> {
+    const pos = await this.#pos(beaconId);
+    await changeState(this.db, {
+      load: (trx) => this.#activePayment(trx, pos),
+      decide: (from) => decidePayment(from, 'userCancel'),
+      move: (trx, payment, to) =>
+        paymentsRepository.transition(trx, payment.payment_id, payment.status, { status: to, expires_at: null, updated_at: this.clock.now() }),
+    });
+  }
+
+  /**
+   * Who is checked in on a PoS, for `GET …/checkin`: a customer waiting for a payment, or the customer paired
+   * with its active payment. Null when nobody is.
+   */
+  async checkedInOn(pos: PointOfSale): Promise<CustomerView | null> {
+    const now = this.clock.now();
+    const waiting = await checkinsRepository.findWaiting(this.db, pos.pos_id, now);
+    if (waiting) {
+      const customer = await customersRepository.findByPhone(this.db, waiting.customer_phone);
+      return customer ? customerViewFor(customer, pos.merchant_id) : null;
+    }
+    const active = await paymentsRepository.findActiveOnPos(this.db, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+    if (active?.customer_phone == null) return null;
+    return {
+      customerToken: active.customer_token ?? '',
+      customerReceiptToken: active.customer_receipt_token ?? '',
+      loyaltyIds: JSON.parse(active.loyalty_ids ?? '[]') as string[],
+    };
+  }
+
+  /** Removes the check-ins that expired by `now` (the due-timer worker's call); the number removed. */
+  expireCheckins(now: number): Promise<number> {
+    return checkinsRepository.deleteExpired(this.db, now);
+  }
+
+  async #activePayment(db: Db, pos: PointOfSale): Promise<Payment> {
+    const payment = await paymentsRepository.findActiveOnPos(db, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+    if (!payment) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
+    return payment;
+  }
+
+  async #customer(phoneNumber: string): Promise<Customer> {
+    const customer = await customersRepository.findByPhone(this.db, phoneNumber);
+    if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
+    return customer;
+  }
+
+  async #pos(beaconId: string): Promise<PointOfSale> {
+    if (!isBeaconId(beaconId)) throw new DomainError('INVALID_BEACON_ID');
+    const pos = await pointsOfSaleRepository.findActiveByBeacon(this.db, canonicalBeaconId(beaconId));
+    if (!pos) throw new DomainError('UNKNOWN_BEACON');
+    return pos;
+  }
+}

@@ -1,0 +1,108 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../store/database.js';
+import { requestLogRepository, type RequestLogFilter } from '../store/repositories/request-log.js';
+import type { NewRequestLogEntry, RequestLogEntry } from '../store/schema.js';
+
+/** How long calls are kept: long enough for a certification run and a week of dashboard history. */
+export const REQUEST_LOG_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
+const FLUSH_INTERVAL_MS = 1000;
+/** A burst past this many buffered calls is written at once instead of waiting for the next flush. */
+const FLUSH_AT = 1000;
+
+/** The polling endpoints (SPEC §2.5): their answers carry pollDelayInMs, which the next poll must respect. */
+const POLL_ROUTES = new Set(['/pos/v10/payments/:paymentid', '/pos/v10/refunds/:refundid', '/pos/v10/pointofsales/:posid/checkin']);
+
+export interface Call {
+  clientId: string;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  latencyMs: number;
+  correlationId: string;
+  idempotencyKey: string | null;
+}
+
+/**
+ * Every /pos/v10 call, per client (SPEC §2.5, §10): what the dashboard and the certification report show,
+ * and what the operator CLI prints. Recording is a push onto a buffer; the buffer is written in batches, off
+ * the request's path. A poll of a payment, refund or check-in that comes sooner after the previous poll of the
+ * same resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual).
+ */
+export class RequestLog {
+  #buffer: NewRequestLogEntry[] = [];
+  /** When each client last polled each resource (client id + path), answered with a poll delay. */
+  readonly #lastPoll = new Map<string, number>();
+  #flushing: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly pollDelayMs: number,
+  ) {}
+
+  record(call: Call): void {
+    const at = this.clock.wallNow();
+    let polledTooSoon = false;
+    if (call.method === 'GET' && POLL_ROUTES.has(call.route) && call.status === 200) {
+      const key = `${call.clientId} ${call.path}`;
+      const previous = this.#lastPoll.get(key);
+      polledTooSoon = previous !== undefined && at - previous < this.pollDelayMs;
+      this.#lastPoll.set(key, at);
+    }
+    this.#buffer.push({
+      client_id: call.clientId,
+      at,
+      method: call.method,
+      route: call.route,
+      path: call.path,
+      status: call.status,
+      latency_ms: Math.round(call.latencyMs * 1000) / 1000,
+      correlation_id: call.correlationId,
+      idempotency_key: call.idempotencyKey,
+      polled_too_soon: polledTooSoon ? 1 : 0,
+    });
+    if (this.#buffer.length >= FLUSH_AT) void this.flush();
+  }
+
+  /** Writes what is buffered. Flushes never overlap, so the calls reach the database in order. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      const entries = this.#buffer;
+      if (entries.length === 0) return;
+      this.#buffer = [];
+      await requestLogRepository.append(this.db, entries);
+      this.#forgetOldPolls();
+    });
+    return this.#flushing;
+  }
+
+  /** Flushes every second until stopped. */
+  start(onError: (error: unknown) => void): void {
+    this.#timer ??= setInterval(() => this.flush().catch(onError), FLUSH_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.flush();
+  }
+
+  /** A client's recent calls, newest first, including those still buffered. */
+  async recent(filter: RequestLogFilter): Promise<RequestLogEntry[]> {
+    await this.flush();
+    return requestLogRepository.recent(this.db, filter);
+  }
+
+  purgeExpired(): Promise<number> {
+    return requestLogRepository.purgeOlderThan(this.db, this.clock.wallNow() - REQUEST_LOG_RETENTION_MS);
+  }
+
+  /** A poll older than the delay cannot make the next one too soon; forgetting it bounds the map. */
+  #forgetOldPolls(): void {
+    const before = this.clock.wallNow() - this.pollDelayMs;
+    for (const [key, at] of this.#lastPoll) if (at < before) this.#lastPoll.delete(key);
+  }
+}

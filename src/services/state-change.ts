@@ -1,0 +1,51 @@
+import type { Decision } from '../domain/state-machine.js';
+import { DomainError } from '../domain/errors.js';
+import type { Db } from '../store/database.js';
+
+/** How often a state change is tried again after losing a race to a concurrent one (PostgreSQL only). */
+const MAX_ATTEMPTS = 5;
+
+export interface StateChange<Row extends { status: string }> {
+  /** Loads the aggregate and checks the caller may act on it (throws 404/403). */
+  load(trx: Db): Promise<Row>;
+  decide(from: Row['status']): Decision<Row['status']>;
+  /** A repeated request (a retry of what already happened): may still refuse, e.g. a capture of another amount. */
+  onRepeat?(row: Row): void;
+  /**
+   * Saves the move with a conditional update (`WHERE status = row.status`) plus its side effects, all in `trx`.
+   * False when the row changed since it was loaded: the whole change is then tried again on fresh data.
+   */
+  move(trx: Db, row: Row, to: Row['status']): Promise<boolean>;
+}
+
+/**
+ * The four steps every operation takes, in one transaction: load and check, decide (the state machine),
+ * save a conditional update. A lost race is re-decided on the new state, so it ends as a clean refusal or
+ * a repeat, never as a double capture.
+ */
+export async function changeState<Row extends { status: string }>(db: Db, change: StateChange<Row>): Promise<void> {
+  await untilSaved(db, async (trx) => {
+    const row = await change.load(trx);
+    const decision = change.decide(row.status);
+    switch (decision.kind) {
+      case 'refuse':
+        throw new DomainError(decision.error);
+      case 'repeat':
+        change.onRepeat?.(row);
+        return true;
+      case 'move':
+        return change.move(trx, row, decision.to);
+    }
+  });
+}
+
+/**
+ * Runs `attempt` in a transaction until it reports its conditional update saved (true). False means a
+ * concurrent change got there first; the next attempt sees it and decides again.
+ */
+export async function untilSaved(db: Db, attempt: (trx: Db) => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    if (await db.transaction().execute(attempt)) return;
+  }
+  throw new Error(`state change lost ${MAX_ATTEMPTS} races in a row`);
+}

@@ -1,0 +1,34 @@
+import type { Db } from '../database.js';
+import type { Checkin } from '../schema.js';
+
+export const checkinsRepository = {
+  /** One waiting check-in per PoS: a newer one takes over (MobilePay warned a walked-away customer would pay for the next). */
+  async put(db: Db, checkin: Checkin): Promise<void> {
+    await db
+      .insertInto('checkins')
+      .values(checkin)
+      .onConflict((oc) =>
+        oc.column('pos_id').doUpdateSet({
+          customer_phone: checkin.customer_phone,
+          checked_in_at: checkin.checked_in_at,
+          expires_at: checkin.expires_at,
+        }),
+      )
+      .execute();
+  },
+
+  findWaiting(db: Db, posId: string, now: number): Promise<Checkin | undefined> {
+    return db.selectFrom('checkins').selectAll().where('pos_id', '=', posId).where('expires_at', '>', now).executeTakeFirst();
+  },
+
+  /** Takes the waiting check-in of a PoS for a new payment; at most one payment gets it. */
+  takeWaiting(db: Db, posId: string, now: number): Promise<Checkin | undefined> {
+    return db.deleteFrom('checkins').where('pos_id', '=', posId).where('expires_at', '>', now).returningAll().executeTakeFirst();
+  },
+
+  /** Removes check-ins that expired at `now`; the number removed. */
+  async deleteExpired(db: Db, now: number): Promise<number> {
+    const result = await db.deleteFrom('checkins').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+};

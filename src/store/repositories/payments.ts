@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import type { PaymentStatus } from '../../domain/payment-state.js';
+import type { Db } from '../database.js';
+import type { NewPayment, Payment, PaymentUpdate } from '../schema.js';
+
+export interface PaymentIdFilter {
+  integratorId: string;
+  merchantId: string;
+  statuses: readonly PaymentStatus[];
+  posId?: string;
+  orderId?: string;
+}
+
+/** A timer's move also requires its due time to have come (a request may have pushed it back meanwhile). */
+export interface TimerGuard {
+  dueBy?: number;
+}
+
+export const paymentsRepository = {
+  async insert(db: Db, payment: NewPayment): Promise<void> {
+    await db.insertInto('payments').values(payment).execute();
+  },
+
+  findById(db: Db, paymentId: string): Promise<Payment | undefined> {
+    return db.selectFrom('payments').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+  },
+
+  findActiveOnPos(db: Db, posId: string, activeStatuses: readonly PaymentStatus[]): Promise<Payment | undefined> {
+    return db
+      .selectFrom('payments')
+      .selectAll()
+      .where('pos_id', '=', posId)
+      .where('status', 'in', activeStatuses)
+      .executeTakeFirst();
+  },
+
+  /** Newest first. */
+  async listIds(db: Db, filter: PaymentIdFilter, limit?: number): Promise<string[]> {
+    let query = db
+      .selectFrom('payments')
+      .select('payment_id')
+      .where('integrator_id', '=', filter.integratorId)
+      .where('merchant_id', '=', filter.merchantId)
+      .where('status', 'in', filter.statuses);
+    if (filter.posId !== undefined) query = query.where('pos_id', '=', filter.posId);
+    if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+    query = query.orderBy('created_at', 'desc').orderBy('payment_id', 'desc');
+    if (limit !== undefined) query = query.limit(limit);
+    return (await query.execute()).map((r) => r.payment_id);
+  },
+
+  /**
+   * Saves a state change only if the payment is still in `from`: the conditional update that turns a lost race
+   * into a clean refusal instead of a double capture. False when another request changed it first.
+   */
+  async transition(db: Db, paymentId: string, from: PaymentStatus, changes: PaymentUpdate, guard: TimerGuard = {}): Promise<boolean> {
+    let query = db.updateTable('payments').set(changes).where('payment_id', '=', paymentId).where('status', '=', from);
+    if (guard.dueBy !== undefined) query = query.where('expires_at', '<=', guard.dueBy);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  },
+
+  /** Payments whose current status has timed out at `now`, oldest due first. */
+  listDue(db: Db, now: number, limit: number): Promise<Pick<Payment, 'payment_id' | 'status' | 'expires_at'>[]> {
+    return db
+      .selectFrom('payments')
+      .select(['payment_id', 'status', 'expires_at'])
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Books a refund against the captured amount, atomically: false when it would exceed what is left (1367). */
+  async reserveRefundable(db: Db, paymentId: string, amount: number): Promise<boolean> {
+    const result = await db
+      .updateTable('payments')
+      .set({ refunded_amount: sql`refunded_amount + ${amount}` })
+      .where('payment_id', '=', paymentId)
+      .where(sql<boolean>`captured_amount - refunded_amount >= ${amount}`)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  },
+
+  async releaseRefundable(db: Db, paymentId: string, amount: number): Promise<void> {
+    await db
+      .updateTable('payments')
+      .set({ refunded_amount: sql`refunded_amount - ${amount}` })
+      .where('payment_id', '=', paymentId)
+      .execute();
+  },
+};
