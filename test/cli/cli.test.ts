@@ -9,10 +9,16 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { Clock } from '../../src/clock.js';
-import { parseDatabaseUrl } from '../../src/config.js';
+import { loadConfig, parseDatabaseUrl } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
+import { createPlatform } from '../../src/platform.js';
+import { applySeed } from '../../src/services/seed.js';
 import { TokenService } from '../../src/services/tokens.js';
 import { openDatabase } from '../../src/store/database.js';
+import { balancesRepository } from '../../src/store/repositories/balances.js';
 import { signingKeysRepository } from '../../src/store/repositories/signing-keys.js';
+import { CLIENT_1, STORE_A1, TEST_SEED, tokenFor } from '../helpers/fixtures.js';
+import { capturedPayment, getPayment } from '../helpers/flows.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -186,6 +192,42 @@ describe('pos-admin', { concurrency: true }, () => {
           storeCity: 'København',
           activated: false,
         });
+      });
+
+      test("requests prints a client's calls with too-soon polls flagged, and payout run pays the stores out", async () => {
+        // A real platform on the same database makes the calls; closing it writes its request log.
+        const platform = await createPlatform({ ...loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent' }), database: parseDatabaseUrl(databaseUrl) });
+        let paymentId = '';
+        try {
+          await applySeed(platform.onboarding, TEST_SEED);
+          const app = await buildApp(platform);
+          const token = await tokenFor(app);
+          paymentId = await capturedPayment(app, token, 25);
+          await getPayment(app, token, paymentId);
+          await getPayment(app, token, paymentId); // at once: sooner than pollDelayInMs
+          await app.close();
+        } finally {
+          await platform.close();
+        }
+
+        const calls = JSON.parse(await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--json'));
+        assert.equal(calls.length, 6, 'create + read PoS, initiate, capture, two polls');
+        assert.deepEqual(Object.keys(calls[0]).sort(), ['at', 'correlationId', 'idempotencyKey', 'latencyMs', 'method', 'path', 'polledTooSoon', 'status']);
+        const tooSoon = JSON.parse(await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--too-soon', '--json'));
+        assert.deepEqual(tooSoon.map((c: { method: string; path: string }) => `${c.method} ${c.path}`), [`GET /pos/v10/payments/${paymentId}`]);
+        const table = await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--limit', '2');
+        assert.match(table, /^TIME\s+METHOD\s+PATH\s+STATUS\s+MS\s+CORRELATION ID\s+IDEMPOTENCY KEY\s+POLLED TOO SOON\n/);
+        assert.equal(table.trimEnd().split('\n').length, 3);
+        assert.equal((await posAdmin(databaseUrl, 'requests', '--client', 'x', '--limit', '0')).code, 2);
+
+        assert.equal(await ok(databaseUrl, 'payout', 'run'), 'paid out 1 store\n');
+        const opened = await openDatabase(parseDatabaseUrl(databaseUrl));
+        try {
+          assert.equal(await balancesRepository.balanceOf(opened.db, STORE_A1), 0);
+        } finally {
+          await opened.close();
+        }
+        assert.equal(await ok(databaseUrl, 'payout', 'run'), 'paid out 0 stores\n');
       });
     });
   }

@@ -25,9 +25,4 @@ export const balancesRepository = {
     const row = await db.selectFrom('store_balances').select('balance').where('store_id', '=', storeId).executeTakeFirst();
     return row?.balance ?? 0;
   },
-
-  /** Every store is paid out: what it holds leaves the platform, so later refunds need new captures. */
-  async payOutAll(db: Db, at: number): Promise<void> {
-    await db.updateTable('store_balances').set({ balance: 0, last_payout_at: at }).execute();
-  },
 };

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { Payouts } from '../services/payouts.js';
+import { requestLogRepository } from '../store/repositories/request-log.js';
+import { CliError, type CliContext } from './context.js';
+import { JSON_OPTION_HELP, printRecords, timestamp, yesNo } from './format.js';
+
+/** `requests` and `payout`: what the engine recorded of a client's calls, and the stores' payout. */
+export function addEngineCommands(program: Command, cli: CliContext): void {
+  program
+    .command('requests')
+    .description("a client's recent /pos/v10 calls, newest first, with polls that came sooner than pollDelayInMs flagged")
+    .requiredOption('--client <clientId>', 'the OAuth client id')
+    .option('--limit <n>', 'how many calls', '50')
+    .option('--too-soon', 'only the polls that came too soon')
+    .option('--json', JSON_OPTION_HELP)
+    .action(async (opts: { client: string; limit: string; tooSoon?: boolean; json?: boolean }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit takes a whole number from 1 to 10000');
+      const { db } = await cli.session();
+      const calls = (await requestLogRepository.recent(db, { clientId: opts.client, limit, onlyPolledTooSoon: opts.tooSoon })).map((c) => ({
+        at: timestamp(c.at),
+        method: c.method,
+        path: c.path,
+        status: c.status,
+        latencyMs: c.latency_ms,
+        correlationId: c.correlation_id,
+        idempotencyKey: c.idempotency_key,
+        polledTooSoon: c.polled_too_soon === 1,
+      }));
+      printRecords(
+        cli.out,
+        calls,
+        [
+          ['TIME', (c) => c.at],
+          ['METHOD', (c) => c.method],
+          ['PATH', (c) => c.path],
+          ['STATUS', (c) => String(c.status)],
+          ['MS', (c) => c.latencyMs.toFixed(1)],
+          ['CORRELATION ID', (c) => c.correlationId],
+          ['IDEMPOTENCY KEY', (c) => c.idempotencyKey ?? ''],
+          ['POLLED TOO SOON', (c) => yesNo(c.polledTooSoon)],
+        ],
+        { json: opts.json, none: `no calls recorded for client ${opts.client}` },
+      );
+    });
+
+  program
+    .command('payout')
+    .description("the stores' payout (it also runs daily at 00:00 UTC platform time)")
+    .command('run')
+    .description('pay every store out now: its balance (captured minus refunded since the last payout) goes to 0')
+    .action(async () => {
+      const { db, clock } = await cli.session();
+      const stores = await new Payouts(db, clock).payOutNow();
+      cli.out.write(`paid out ${stores} store${stores === 1 ? '' : 's'}\n`);
+    });
+}

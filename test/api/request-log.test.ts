@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CLIENT_1, CLIENT_2, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
+import { capturedPayment, createPos, getPayment, unique } from '../helpers/flows.js';
+import { ENGINES, startPlatform } from '../helpers/platform.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+for (const engine of ENGINES) {
+  describe(`request log (${engine})`, () => {
+    test('records every /pos/v10 call per client with method, route, status, latency, correlation id and key', async (t) => {
+      const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      const key = unique();
+      const refused = await v10(app, 'POST', '/payments', { token, idempotencyKey: key }, { posId: '0a000000-0000-4000-8000-00000000ffff', orderId: 'o-1', amount: 1, currencyCode: 'DKK', plannedCaptureDelay: 'None' });
+      assert.equal(refused.statusCode, 409);
+      await v10(app, 'GET', '/stores', { token: await tokenFor(app, CLIENT_2) });
+      await v10(app, 'GET', '/stores', { token: 'not-a-token' }); // no client to file a 401 under
+
+      const calls = await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 10 });
+      assert.equal(calls.length, 1);
+      const [call] = calls;
+      assert.deepEqual(
+        { ...call, at: typeof call?.at, latency_ms: typeof call?.latency_ms },
+        {
+          client_id: CLIENT_1.clientId,
+          at: 'number',
+          method: 'POST',
+          route: '/pos/v10/payments',
+          path: '/pos/v10/payments',
+          status: 409,
+          latency_ms: 'number',
+          correlation_id: refused.headers['x-correlation-id'],
+          idempotency_key: key,
+          polled_too_soon: 0,
+        },
+      );
+      assert.equal((await platform.requestLog.recent({ clientId: CLIENT_2.clientId, limit: 10 })).length, 1);
+    });
+
+    test('flags a poll of a payment, refund or check-in sooner than pollDelayInMs, per resource, and nothing else', async (t) => {
+      const { app, platform, time } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      const paymentId = await capturedPayment(app, token);
+      const pos = await createPos(app, token);
+      const poll = () => getPayment(app, token, paymentId);
+      const pollCheckin = () => v10(app, 'GET', `/pointofsales/${pos.posId}/checkin`, { token });
+
+      await poll();
+      time.advance(1000); // exactly the delay given: in time
+      await poll();
+      time.advance(400);
+      await poll(); // too soon
+      await pollCheckin(); // another resource: its first poll
+      await pollCheckin(); // too soon
+      await v10(app, 'GET', '/stores', { token });
+      await v10(app, 'GET', '/stores', { token }); // not a polling endpoint
+
+      const flagged = await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 100, onlyPolledTooSoon: true });
+      assert.deepEqual(
+        flagged.map((c) => c.path),
+        [`/pos/v10/pointofsales/${pos.posId}/checkin`, `/pos/v10/payments/${paymentId}`],
+      );
+    });
+
+    test('keeps calls for 14 days', async (t) => {
+      const { app, platform, time } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      await v10(app, 'GET', '/stores', { token });
+      await platform.requestLog.flush();
+      time.advance(13 * DAY);
+      assert.equal(await platform.requestLog.purgeExpired(), 0);
+      time.advance(2 * DAY);
+      assert.equal(await platform.requestLog.purgeExpired(), 1);
+      assert.deepEqual(await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 10 }), []);
+    });
+  });
+}
