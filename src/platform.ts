@@ -10,6 +10,7 @@ import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
 import { MerchantDirectory } from './services/merchant-directory.js';
 import { Onboarding } from './services/onboarding.js';
+import { Notifications } from './services/notifications.js';
 import { PaymentsService } from './services/payments.js';
 import { Payouts } from './services/payouts.js';
 import { PointsOfSaleService } from './services/points-of-sale.js';
@@ -39,6 +40,7 @@ export interface Platform {
   refunds: RefundsService;
   customerApp: CustomerApp;
   payouts: Payouts;
+  notifications: Notifications;
   sandboxClock: SandboxClock;
   dueTimers: DueTimers;
   requestLog: RequestLog;
@@ -82,7 +84,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const { timings, pollDelayMs } = config;
     const payments = new PaymentsService(db, clock, merchants, timings, pollDelayMs);
     const refunds = new RefundsService(db, clock, merchants, timings, pollDelayMs);
-    const customerApp = new CustomerApp(db, clock, timings);
+    const notifications = new Notifications(db, clock);
+    const customerApp = new CustomerApp(db, clock, timings, notifications);
     const requestLog = new RequestLog(db, clock, pollDelayMs);
     return {
       config,
@@ -102,7 +105,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       customerApp,
       payouts,
       sandboxClock,
-      dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
+      notifications,
+      dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts, notifications),
       requestLog,
       async close() {
         await requestLog.stop();

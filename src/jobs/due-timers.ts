@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { CustomerApp } from '../services/customer-app.js';
+import type { Notifications } from '../services/notifications.js';
 import type { PaymentsService } from '../services/payments.js';
 import type { Payouts } from '../services/payouts.js';
 import type { RefundsService } from '../services/refunds.js';
@@ -16,11 +17,13 @@ export interface DueRun {
   refunds: number;
   checkins: number;
   payouts: number;
+  /** Check-in notifications delivered (attempts that failed are retried later) */
+  notifications: number;
 }
 
 /**
  * The due-timer worker. Every timeout is a due time kept on its row, written in the transaction that entered
- * the state (payment and refund `expires_at`, check-in `expires_at`, the next payout). A run processes every
+ * the state (payment and refund `expires_at`, check-in `expires_at`, the next payout, a notification's next attempt). A run processes every
  * item due at platform time `now`, each in a transaction of its own whose conditional update is the claim: when
  * several processes run together on one PostgreSQL, or a timer races a client's request, exactly one moves the
  * item and the others find it moved. Nothing is kept in memory, so a restart loses no timer: one that fell due
@@ -36,6 +39,7 @@ export class DueTimers {
     private readonly refunds: RefundsService,
     private readonly customers: CustomerApp,
     private readonly payouts: Payouts,
+    private readonly notifications: Notifications,
   ) {}
 
   /** Processes everything due now. Runs of one process never overlap: a second caller waits for the run under way, then runs. */
@@ -61,6 +65,7 @@ export class DueTimers {
       ),
       checkins: await this.customers.expireCheckins(now),
       payouts: await this.payouts.runDue(now),
+      notifications: await this.notifications.deliverDue(now),
     };
   }
 }

@@ -10,6 +10,7 @@ import { paymentsRepository } from '../store/repositories/payments.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
 import type { Customer, Payment, PointOfSale } from '../store/schema.js';
 import { customerViewFor, pairingChanges, type CustomerView } from './customer-profile.js';
+import type { Notifications } from './notifications.js';
 import { disallows } from './payment-details.js';
 import { changeState, untilSaved } from './state-change.js';
 
@@ -23,38 +24,46 @@ export class CustomerApp {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly timings: EngineTimings,
+    private readonly notifications: Notifications,
   ) {}
 
   /**
    * Pairs the customer with the PoS's Initiated or Prepared payment at once; with no active payment the
-   * check-in waits (and a newer one takes over) until a payment is created or it expires.
+   * check-in waits (and a newer one takes over) until a payment is created or it expires. Either way the
+   * integrator's callback is notified (SPEC §6), queued in the same transaction.
    */
   async checkIn(beaconId: string, phoneNumber: string): Promise<void> {
     const customer = await this.#customer(phoneNumber);
     const pos = await this.#pos(beaconId);
     await untilSaved(this.db, async (trx) => {
-      const now = this.clock.now();
-      const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
-      if (!active) {
-        if (pos.require_payment_before_checkin === 1) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
-        await checkinsRepository.put(trx, {
-          pos_id: pos.pos_id,
-          customer_phone: customer.phone_number,
-          checked_in_at: now,
-          expires_at: now + this.timings.checkinExpiryMs,
-        });
-        return true;
-      }
-      // Checking in again on the payment one is already paired with changes nothing.
-      if (active.customer_phone === customer.phone_number) return true;
-      const decision = decidePayment(active.status, 'checkIn');
-      if (decision.kind !== 'move') throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
-      return paymentsRepository.transition(trx, active.payment_id, active.status, {
-        status: decision.to,
-        ...pairingChanges(customer, pos.merchant_id),
-        expires_at: now + this.timings.paymentInactivityMs,
-        updated_at: now,
+      const saved = await this.#checkIn(trx, pos, customer);
+      if (saved) await this.notifications.queueCheckIn(trx, pos);
+      return saved;
+    });
+  }
+
+  async #checkIn(trx: Db, pos: PointOfSale, customer: Customer): Promise<boolean> {
+    const now = this.clock.now();
+    const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+    if (!active) {
+      if (pos.require_payment_before_checkin === 1) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
+      await checkinsRepository.put(trx, {
+        pos_id: pos.pos_id,
+        customer_phone: customer.phone_number,
+        checked_in_at: now,
+        expires_at: now + this.timings.checkinExpiryMs,
       });
+      return true;
+    }
+    // Checking in again on the payment one is already paired with changes nothing.
+    if (active.customer_phone === customer.phone_number) return true;
+    const decision = decidePayment(active.status, 'checkIn');
+    if (decision.kind !== 'move') throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
+    return paymentsRepository.transition(trx, active.payment_id, active.status, {
+      status: decision.to,
+      ...pairingChanges(customer, pos.merchant_id),
+      expires_at: now + this.timings.paymentInactivityMs,
+      updated_at: now,
     });
   }
 

@@ -27,6 +27,7 @@ export interface Database {
   payouts: PayoutTable;
   platform_state: PlatformStateTable;
   request_log: RequestLogTable;
+  notifications: NotificationTable;
 }
 
 export interface MerchantTable {
@@ -210,12 +211,29 @@ export interface RequestLogTable {
   polled_too_soon: number;
 }
 
+/** A check-in notification to an integrator's callback URL (SPEC §6): an outbox row, delivered by the worker. */
+export interface NotificationTable {
+  notification_id: string;
+  url: string;
+  /** The JSON body to POST */
+  payload: string;
+  /** Delivery attempts made (or under way) */
+  attempts: number;
+  /** Platform time of the next attempt; null once delivered or given up */
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+  /** Why the latest attempt failed, for the operator */
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface PlatformStateTable {
   name: 'sandbox_clock_offset' | 'next_payout_at';
   value: number;
 }
 
 export type Payout = Selectable<PayoutTable>;
+export type Notification = Selectable<NotificationTable>;
 export type RequestLogEntry = Selectable<RequestLogTable>;
 export type NewRequestLogEntry = Insertable<RequestLogTable>;
 

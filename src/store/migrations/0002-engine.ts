@@ -101,6 +101,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('request_log_client_at').on('request_log').columns(['client_id', 'at']).execute();
   await db.schema.createIndex('request_log_at').on('request_log').column('at').execute();
 
+  await db.schema
+    .createTable('notifications')
+    .addColumn('notification_id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('url', 'varchar(2000)', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .addColumn('next_attempt_at', 'bigint')
+    .addColumn('delivered_at', 'bigint')
+    .addColumn('last_error', 'varchar(300)')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('notifications_due').on('notifications').column('next_attempt_at').execute();
+
   // Platform-wide singletons: the sandbox clock offset and the due time of recurring jobs (the daily payout).
   await db.schema
     .createTable('platform_state')
