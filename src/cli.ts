@@ -33,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       if (!session) {
         const config = loadConfig();
         opened = await openDatabase(config.database);
-        await migrateToLatest(opened.db);
+        await migrateToLatest(opened);
         const clock = new Clock();
         // The operator acts at platform time, which the sandbox clock may have moved.
         if (config.sandbox) await new SandboxClock(opened.db, clock).sync();

@@ -63,7 +63,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const clock = options.clock ?? new Clock();
   const opened = await openDatabase(config.database);
   try {
-    await migrateToLatest(opened.db);
+    await migrateToLatest(opened);
     const db = opened.db;
     const issuer = `${baseUrlOf(config)}/integrator-authentication`;
     const tokens = new TokenService(db, clock, { issuer, lifetimeSeconds: config.tokenLifetimeSeconds });

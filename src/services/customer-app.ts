@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalBeaconId, isBeaconId } from '../domain/ids.js';
-import { ACTIVE_PAYMENT_STATUSES, decidePayment } from '../domain/payment-state.js';
+import { decidePayment } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { checkinsRepository } from '../store/repositories/checkins.js';
 import { customersRepository } from '../store/repositories/customers.js';
@@ -44,7 +44,7 @@ export class CustomerApp {
 
   async #checkIn(trx: Db, pos: PointOfSale, customer: Customer): Promise<boolean> {
     const now = this.clock.now();
-    const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+    const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id);
     if (!active) {
       if (pos.require_payment_before_checkin === 1) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
       await checkinsRepository.put(trx, {
@@ -115,7 +115,7 @@ export class CustomerApp {
       const customer = await customersRepository.findByPhone(this.db, waiting.customer_phone);
       return customer ? customerViewFor(customer, pos.merchant_id) : null;
     }
-    const active = await paymentsRepository.findActiveOnPos(this.db, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+    const active = await paymentsRepository.findActiveOnPos(this.db, pos.pos_id);
     if (active?.customer_phone == null) return null;
     return {
       customerToken: active.customer_token ?? '',
@@ -130,7 +130,7 @@ export class CustomerApp {
   }
 
   async #activePayment(db: Db, pos: PointOfSale): Promise<Payment> {
-    const payment = await paymentsRepository.findActiveOnPos(db, pos.pos_id, ACTIVE_PAYMENT_STATUSES);
+    const payment = await paymentsRepository.findActiveOnPos(db, pos.pos_id);
     if (!payment) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
   }

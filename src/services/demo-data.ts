@@ -1,11 +1,11 @@
 import type { Seed } from './seed.js';
 
 /**
- * MobilePay's sandbox test users (SPEC §8): Danish +45200318NN and Finnish +3582003180NN, same pattern.
+ * MobilePay's sandbox test users (SPEC §8): Danish +45200318NN and Finnish +358200318NNN, same pattern.
  * They exist on every sandbox platform; a seed file can add more.
  */
-export const BUILT_IN_TEST_USERS: NonNullable<Seed['users']> = (['+4520031', '+35820031'] as const).flatMap((prefix) => {
-  const phone = (n: number) => (prefix === '+4520031' ? `+45200318${String(n).padStart(2, '0')}` : `+3582003180${n}`);
+export const BUILT_IN_TEST_USERS: NonNullable<Seed['users']> = (['+45200318', '+358200318'] as const).flatMap((prefix) => {
+  const phone = (n: number) => `${prefix}${String(n).padStart(prefix === '+45200318' ? 2 : 3, '0')}`;
   return [
     { phoneNumber: phone(1), paymentSource: 'Credit' as const },
     { phoneNumber: phone(2), paymentSource: 'Debit' as const },

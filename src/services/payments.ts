@@ -83,6 +83,8 @@ export function toPaymentView(p: Payment, pollDelayInMs: number): PaymentView {
 
 /** The integrator's side of payments: initiate, prepare, ready, query, capture, cancel (SPEC §3). */
 export class PaymentsService {
+  #lastCreatedOrder = 0;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -185,6 +187,12 @@ export class PaymentsService {
     return paymentsRepository.transition(trx, payment.payment_id, payment.status, this.#ended(to), { dueBy: now });
   }
 
+  /** Platform time in microseconds, strictly increasing within this process (see PaymentTable.created_order). */
+  #nextCreatedOrder(now: number): number {
+    this.#lastCreatedOrder = Math.max(now * 1000, this.#lastCreatedOrder + 1);
+    return this.#lastCreatedOrder;
+  }
+
   /** Columns of a payment entering a final status. */
   #ended(status: PaymentStatus) {
     return { status, expires_at: null, updated_at: this.clock.now() };
@@ -206,7 +214,7 @@ export class PaymentsService {
     }
     const store = await merchantsRepository.findStore(trx, pos.store_id);
     if (!store || store.activated !== 1) throw new DomainError('STORE_NOT_ACTIVATED');
-    if (await paymentsRepository.findActiveOnPos(trx, pos.pos_id, ACTIVE_PAYMENT_STATUSES)) throw new DomainError('ACTIVE_PAYMENT_EXISTS');
+    if (await paymentsRepository.findActiveOnPos(trx, pos.pos_id)) throw new DomainError('ACTIVE_PAYMENT_EXISTS');
 
     const now = this.clock.now();
     // A customer waiting on the PoS is paired with the new payment at once, and the check-in is used up.
@@ -225,6 +233,7 @@ export class PaymentsService {
         ...(details ?? {}),
         ...(customer ? pairingChanges(customer, pos.merchant_id) : {}),
         created_at: now,
+        created_order: this.#nextCreatedOrder(now),
         ...this.#activity(),
       });
     } catch (error) {

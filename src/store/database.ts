@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import type { Database } from './schema.js';
 
@@ -11,11 +11,39 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   engine: DatabaseTarget['engine'];
+  /** PostgreSQL: the schema the tables live in (`public` unless the URL names one); SQLite has none. */
+  schema?: string;
   close(): Promise<void>;
 }
 
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
+
+/** Distinct SQL texts kept prepared; queries with IN lists or multi-row inserts vary, so the cache is bounded. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; preparing costs more than running a lookup by key.
+ * Statements are reusable (Kysely runs each to completion with `all` or `run`), so the same SQL text is
+ * prepared once. The least recently used statement leaves when the cache is full.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const prepared = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = prepared.get(text);
+      if (statement) {
+        prepared.delete(text); // re-inserted below: Map order is the recency order
+      } else {
+        statement = sqlite.prepare(text);
+        if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.delete(prepared.keys().next().value as string);
+      }
+      prepared.set(text, statement);
+      return statement;
+    },
+  };
+}
 
 /**
  * The one place that knows SQLite from PostgreSQL. Everything else uses portable Kysely.
@@ -30,7 +58,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, engine: 'sqlite', close: () => db.destroy() };
   }
 
@@ -58,5 +86,5 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db); // fail at start, with the driver's message, when PostgreSQL is unreachable
-  return { db, engine: 'postgres', close: () => db.destroy() };
+  return { db, engine: 'postgres', schema: target.schema ?? 'public', close: () => db.destroy() };
 }

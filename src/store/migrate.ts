@@ -1,5 +1,5 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
-import type { Db } from './database.js';
+import type { OpenDatabase } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as engine from './migrations/0002-engine.js';
 
@@ -13,10 +13,11 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /**
  * Applies pending migrations. Kysely takes a lock table on both engines, so several platform processes
- * starting together against one PostgreSQL migrate once.
+ * starting together against one PostgreSQL migrate once. On PostgreSQL Kysely's bookkeeping tables are named
+ * with their schema: unqualified, Kysely would take another schema's tables for its own and fail.
  */
-export async function migrateToLatest(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+export async function migrateToLatest({ db, schema }: Pick<OpenDatabase, 'db' | 'schema'>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -152,6 +152,11 @@ export interface PaymentTable {
   /** When the current status times out (the next due timer of this payment); null in final statuses */
   expires_at: number | null;
   created_at: number;
+  /**
+   * The order payments were created in, for "the most recent match wins": platform time in microseconds, made
+   * strictly increasing within a process, so two payments created in one millisecond still have an order.
+   */
+  created_order: number;
   updated_at: number;
   captured_at: number | null;
 }
@@ -183,6 +188,7 @@ export interface StoreBalanceTable {
   store_id: string;
   balance: number;
   last_payout_at: number | null;
+  last_payout_amount: number | null;
 }
 
 /** A store's daily payout: what it held (captured minus refunded) since the one before. */

@@ -11,6 +11,8 @@ const addFormats = formats as unknown as typeof formats.default;
  * no property the contract does not list.
  */
 const uuid = { type: 'string', format: 'uuid' };
+// A nullable enum lists null among its values: Ajv's `nullable` widens `type` only, and `enum` would still refuse
+// null (OpenAPI 3.0.3's reading), while the contract's nullable enums are .NET nullables that do send null.
 const nullableString = { type: 'string', nullable: true };
 
 export const CONTRACT = {
@@ -94,7 +96,7 @@ export const CONTRACT = {
       posId: uuid,
       orderId: { type: 'string' },
       amount: { type: 'number', nullable: true },
-      currencyCode: { type: 'string', enum: ['DKK', 'EUR'], nullable: true },
+      currencyCode: { type: 'string', enum: ['DKK', 'EUR', null], nullable: true },
       restrictions: {
         type: 'object',
         nullable: true,
@@ -102,7 +104,7 @@ export const CONTRACT = {
         additionalProperties: false,
       },
       merchantPaymentLabel: nullableString,
-      plannedCaptureDelay: { type: 'string', enum: ['None', 'LessThan24Hours', 'LessThan14Days'], nullable: true },
+      plannedCaptureDelay: { type: 'string', enum: ['None', 'LessThan24Hours', 'LessThan14Days', null], nullable: true },
       status: {
         type: 'string',
         enum: ['Prepared', 'Initiated', 'Paired', 'IssuedToUser', 'Reserved', 'CancelledByUser', 'CancelledByClient', 'CancelledByMobilePay', 'ExpiredAndCancelled', 'Captured'],

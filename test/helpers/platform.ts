@@ -71,7 +71,12 @@ export async function startPlatform(t: TestContext, engine: Engine, options: Sta
     database,
   };
   const time = options.time ?? new ManualTime();
-  const platform = await createPlatform(config, { clock: new Clock(time.read) });
+  // A platform that fails to start must not leave its schema behind: Kysely's migrator looks for its tables in
+  // every schema of the database, so a stray schema holding one of them makes later migrations fail.
+  const platform = await createPlatform(config, { clock: new Clock(time.read) }).catch(async (error: unknown) => {
+    if (!options.keepDatabase) await dropDatabase(database);
+    throw error;
+  });
   if (options.seed) {
     const { applySeed } = await import('../../src/services/seed.js');
     await applySeed(platform.onboarding, options.seed);

@@ -49,6 +49,10 @@ export const errorHandler = fp(
       if (error.validation && error.validationContext === 'params') {
         return sendError(request, reply, 'NOT_FOUND');
       }
+      // An amount that is not a number is an invalid amount (SPEC §2.2 lists "not a number" under 1102).
+      if (error.validation && error.validationContext === 'body' && error.validation[0]?.instancePath === '/amount') {
+        return sendError(request, reply, 'INVALID_AMOUNT');
+      }
       const clientError = frameworkClientError(error);
       if (clientError) {
         return sendErrorBody(request, reply, clientError.status, ERRORS.BAD_REQUEST.code, clientError.message);

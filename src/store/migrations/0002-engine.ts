@@ -25,6 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('refunded_amount', 'bigint', (c) => c.notNull().defaultTo(0))
     .addColumn('expires_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('created_order', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('captured_at', 'bigint')
     .execute();
@@ -37,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql<boolean>`status in ('Prepared', 'Paired', 'Initiated', 'IssuedToUser')`)
     .execute();
   await db.schema.createIndex('payments_pos_status').on('payments').columns(['pos_id', 'status']).execute();
-  await db.schema.createIndex('payments_order').on('payments').columns(['integrator_id', 'order_id', 'created_at']).execute();
+  await db.schema.createIndex('payments_order').on('payments').columns(['integrator_id', 'order_id', 'created_order']).execute();
   await db.schema.createIndex('payments_due').on('payments').column('expires_at').execute();
 
   await db.schema
@@ -73,6 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('store_id', 'varchar(36)', (c) => c.primaryKey().references('stores.store_id'))
     .addColumn('balance', 'bigint', (c) => c.notNull())
     .addColumn('last_payout_at', 'bigint')
+    .addColumn('last_payout_amount', 'bigint')
     .execute();
 
   await db.schema

@@ -5,7 +5,7 @@ export const balancesRepository = {
   async credit(db: Db, storeId: string, amount: number): Promise<void> {
     await db
       .insertInto('store_balances')
-      .values({ store_id: storeId, balance: amount, last_payout_at: null })
+      .values({ store_id: storeId, balance: amount, last_payout_at: null, last_payout_amount: null })
       .onConflict((oc) => oc.column('store_id').doUpdateSet({ balance: sql`store_balances.balance + ${amount}` }))
       .execute();
   },

@@ -1,5 +1,8 @@
+import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
 import type { Checkin } from '../schema.js';
+
+const waiting = compiledOnce((db) => db.selectFrom('checkins').selectAll().where('pos_id', '=', '').where('expires_at', '>', 0));
 
 export const checkinsRepository = {
   /** One waiting check-in per PoS: a newer one takes over (MobilePay warned a walked-away customer would pay for the next). */
@@ -17,8 +20,8 @@ export const checkinsRepository = {
       .execute();
   },
 
-  findWaiting(db: Db, posId: string, now: number): Promise<Checkin | undefined> {
-    return db.selectFrom('checkins').selectAll().where('pos_id', '=', posId).where('expires_at', '>', now).executeTakeFirst();
+  async findWaiting(db: Db, posId: string, now: number): Promise<Checkin | undefined> {
+    return (await waiting(db, [posId, now]))[0];
   },
 
   /** Takes the waiting check-in of a PoS for a new payment; at most one payment gets it. */

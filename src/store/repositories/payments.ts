@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { PaymentStatus } from '../../domain/payment-state.js';
+import { ACTIVE_PAYMENT_STATUSES, type PaymentStatus } from '../../domain/payment-state.js';
+import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
 import type { NewPayment, Payment, PaymentUpdate } from '../schema.js';
 
@@ -16,22 +17,23 @@ export interface TimerGuard {
   dueBy?: number;
 }
 
+const byId = compiledOnce((db) => db.selectFrom('payments').selectAll().where('payment_id', '=', ''));
+const activeOnPos = compiledOnce((db) =>
+  db.selectFrom('payments').selectAll().where('pos_id', '=', '').where('status', 'in', ACTIVE_PAYMENT_STATUSES),
+);
+
 export const paymentsRepository = {
   async insert(db: Db, payment: NewPayment): Promise<void> {
     await db.insertInto('payments').values(payment).execute();
   },
 
-  findById(db: Db, paymentId: string): Promise<Payment | undefined> {
-    return db.selectFrom('payments').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+  async findById(db: Db, paymentId: string): Promise<Payment | undefined> {
+    return (await byId(db, [paymentId]))[0];
   },
 
-  findActiveOnPos(db: Db, posId: string, activeStatuses: readonly PaymentStatus[]): Promise<Payment | undefined> {
-    return db
-      .selectFrom('payments')
-      .selectAll()
-      .where('pos_id', '=', posId)
-      .where('status', 'in', activeStatuses)
-      .executeTakeFirst();
+  /** The PoS's active payment; at most one exists (a partial unique index). */
+  async findActiveOnPos(db: Db, posId: string): Promise<Payment | undefined> {
+    return (await activeOnPos(db, [posId, ...ACTIVE_PAYMENT_STATUSES]))[0];
   },
 
   /** Newest first. */
@@ -44,7 +46,7 @@ export const paymentsRepository = {
       .where('status', 'in', filter.statuses);
     if (filter.posId !== undefined) query = query.where('pos_id', '=', filter.posId);
     if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
-    query = query.orderBy('created_at', 'desc').orderBy('payment_id', 'desc');
+    query = query.orderBy('created_order', 'desc');
     if (limit !== undefined) query = query.limit(limit);
     return (await query.execute()).map((r) => r.payment_id);
   },

@@ -3,24 +3,24 @@ import type { Payout } from '../schema.js';
 
 export const payoutsRepository = {
   /**
-   * Pays every store out of what it holds: one payout row per store with money, and the balance back to 0.
-   * The (store, time) key means a payout that ran twice for one scheduled time fails instead of paying twice.
+   * Pays every store out of what it holds: the balance goes to 0 and one payout row per store records what it
+   * was. One UPDATE reads and empties each balance (SET sees the row as it was), holding the row lock a
+   * concurrent refund's debit needs, so money is never both refunded and paid out. The (store, time) key means
+   * a payout that ran twice for one scheduled time fails instead of paying twice.
    */
   async payOutAll(db: Db, at: number): Promise<number> {
-    const due = await db.selectFrom('store_balances').select(['store_id', 'balance']).where('balance', '>', 0).execute();
-    if (due.length === 0) return 0;
+    const paid = await db
+      .updateTable('store_balances')
+      .set((eb) => ({ last_payout_amount: eb.ref('balance'), balance: 0, last_payout_at: at }))
+      .where('balance', '>', 0)
+      .returning(['store_id', 'last_payout_amount'])
+      .execute();
+    if (paid.length === 0) return 0;
     await db
       .insertInto('payouts')
-      .values(due.map((s) => ({ store_id: s.store_id, amount: s.balance, paid_at: at })))
+      .values(paid.map((s) => ({ store_id: s.store_id, amount: s.last_payout_amount ?? 0, paid_at: at })))
       .execute();
-    for (const s of due) {
-      await db
-        .updateTable('store_balances')
-        .set((eb) => ({ balance: eb('balance', '-', s.balance), last_payout_at: at }))
-        .where('store_id', '=', s.store_id)
-        .execute();
-    }
-    return due.length;
+    return paid.length;
   },
 
   listByStore(db: Db, storeId: string): Promise<Payout[]> {

@@ -1,3 +1,4 @@
+import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
 import type { NewPointOfSale, PointOfSale } from '../schema.js';
 
@@ -9,9 +10,11 @@ export interface PointOfSaleFilter {
   merchantPosId?: string;
 }
 
+const byId = compiledOnce((db) => db.selectFrom('points_of_sale').selectAll().where('pos_id', '=', ''));
+
 export const pointsOfSaleRepository = {
-  findById(db: Db, posId: string): Promise<PointOfSale | undefined> {
-    return db.selectFrom('points_of_sale').selectAll().where('pos_id', '=', posId).executeTakeFirst();
+  async findById(db: Db, posId: string): Promise<PointOfSale | undefined> {
+    return (await byId(db, [posId]))[0];
   },
 
   findActiveByBeacon(db: Db, beaconId: string): Promise<PointOfSale | undefined> {

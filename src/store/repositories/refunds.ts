@@ -1,15 +1,18 @@
 import type { RefundStatus } from '../../domain/refund-state.js';
+import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
 import type { NewRefund, Refund, RefundUpdate } from '../schema.js';
 import type { TimerGuard } from './payments.js';
+
+const byId = compiledOnce((db) => db.selectFrom('refunds').selectAll().where('refund_id', '=', ''));
 
 export const refundsRepository = {
   async insert(db: Db, refund: NewRefund): Promise<void> {
     await db.insertInto('refunds').values(refund).execute();
   },
 
-  findById(db: Db, refundId: string): Promise<Refund | undefined> {
-    return db.selectFrom('refunds').selectAll().where('refund_id', '=', refundId).executeTakeFirst();
+  async findById(db: Db, refundId: string): Promise<Refund | undefined> {
+    return (await byId(db, [refundId]))[0];
   },
 
   async listIdsByPayment(db: Db, paymentId: string): Promise<string[]> {
