@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Platform } from '../platform.js';
 import { baseUrlOf } from '../platform.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 import { contentTypes } from './plugins/content-types.js';
 import { correlationId, correlationIdOptions } from './plugins/correlation-id.js';
 import { errorHandler, sendFrameworkError } from './plugins/error-handler.js';
@@ -27,7 +28,7 @@ export interface AppOptions {
 /** The HTTP face of a platform. Closing the app does not close the platform (the caller owns both). */
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.logger ? { loggerInstance: options.logger, childLoggerFactory: lazyChildLogger } : { logger: false }),
     ...correlationIdOptions,
     // The body of a v10 call is small; anything larger is refused before it is read (413).
     bodyLimit: 64 * 1024,

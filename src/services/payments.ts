@@ -84,6 +84,8 @@ export function toPaymentView(p: Payment, pollDelayInMs: number): PaymentView {
 /** The integrator's side of payments: initiate, prepare, ready, query, capture, cancel (SPEC §3). */
 export class PaymentsService {
   #lastCreatedOrder = 0;
+  /** Views of rows as read; a row object is never changed, so its view stays right for as long as it lives. */
+  readonly #views = new WeakMap<Payment, PaymentView>();
 
   constructor(
     private readonly db: Db,
@@ -113,8 +115,15 @@ export class PaymentsService {
     });
   }
 
+  /** The polling read: a payment served from the payment cache keeps its view too, so a repeated poll builds nothing. */
   async get(caller: Caller, paymentId: string): Promise<PaymentView> {
-    return toPaymentView(await this.#loadOwned(this.db, caller, paymentId, 'QUERY_PAYMENT_FOR_OTHER_MERCHANT'), this.pollDelayMs);
+    const payment = await this.#loadOwned(this.db, caller, paymentId, 'QUERY_PAYMENT_FOR_OTHER_MERCHANT');
+    let view = this.#views.get(payment);
+    if (!view) {
+      view = toPaymentView(payment, this.pollDelayMs);
+      this.#views.set(payment, view);
+    }
+    return view;
   }
 
   /**

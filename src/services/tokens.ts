@@ -130,15 +130,23 @@ export class TokenService {
     return { access_token: token, expires_in: this.options.lifetimeSeconds, token_type: 'Bearer', scope: TOKEN_SCOPE };
   }
 
+  /**
+   * The claims of a token verified before, without waiting: null when it has expired since, undefined when it
+   * was never verified here (then `verify` must). Every call after a client's first takes this path.
+   */
+  verifiedBefore(token: string): TokenClaims | null | undefined {
+    const cached = this.#verified.get(token);
+    if (!cached) return undefined;
+    if (cached.expiresAt > this.clock.wallNow()) return cached;
+    this.#verified.delete(token);
+    return null;
+  }
+
   /** The claims of a valid, unexpired token of ours, or null. */
   async verify(token: string): Promise<TokenClaims | null> {
+    const before = this.verifiedBefore(token);
+    if (before !== undefined) return before;
     const now = this.clock.wallNow();
-    const cached = this.#verified.get(token);
-    if (cached) {
-      if (cached.expiresAt > now) return cached;
-      this.#verified.delete(token);
-      return null;
-    }
     let claims: TokenClaims;
     try {
       const { payload } = await jwtVerify(token, (header) => this.#keyFor(header), {

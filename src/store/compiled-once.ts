@@ -16,6 +16,10 @@ export function compiledOnce<Row>(build: (db: Db) => Compilable<Row>): (db: Db, 
       query = build(db).compile();
       compiled.set(adapter, query);
     }
+    // A wrong count would silently bind values to the wrong placeholders.
+    if (parameters.length !== query.parameters.length) {
+      throw new Error(`compiled query takes ${query.parameters.length} parameters, got ${parameters.length}: ${query.sql}`);
+    }
     return (await db.executeQuery<Row>({ ...query, parameters })).rows;
   };
 }

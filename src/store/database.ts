@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
+import { enablePaymentCache } from './payment-cache.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -59,6 +60,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    // One platform process serves an SQLite database (several share a PostgreSQL), so it may cache payments.
+    enablePaymentCache(db);
     return { db, engine: 'sqlite', close: () => db.destroy() };
   }
 

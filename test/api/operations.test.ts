@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
+import pino from 'pino';
+import { buildApp } from '../../src/http/app.js';
 import { TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
 import { assertContract } from '../helpers/contract.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
 
-/** Every operation of the official v10 contract that the platform serves so far. */
-const V10_OPERATIONS = ['GetStores', 'GetDetailedStores', 'GetStore', 'CreatePos', 'GetPosWithFilter', 'GetPos', 'DeletePos', 'GetCheckIn'];
+/** Every operation of the official v10 contract (pos-v10.openapi.yaml), the sandbox's user simulation included. */
+const V10_OPERATIONS = [
+  'GetStores', 'GetDetailedStores', 'GetStore',
+  'CreatePos', 'GetPosWithFilter', 'GetPos', 'DeletePos', 'GetCheckIn',
+  'InitiatePayment', 'PreparePayment', 'PaymentReady', 'QueryPayment', 'QueryPaymentIds', 'CapturePayment', 'CancelPayment',
+  'CreateRefund', 'GetRefund', 'QueryRefundIds', 'CaptureRefund', 'CancelRefund',
+  'UserSimulationCheckin', 'UserSimulationAcceptPayment', 'UserSimulationCancelPayment',
+];
 
 for (const engine of ENGINES) {
   describe(`operations (${engine})`, () => {
@@ -66,3 +74,28 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('request logging', () => {
+  async function appLoggingAt(t: TestContext, level: string) {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const { platform } = await startPlatform(t, 'sqlite', { seed: TEST_SEED });
+    const app = await buildApp(platform, { logger });
+    t.after(() => app.close());
+    return { app, lines };
+  }
+
+  test('every request line carries its correlation id', async (t) => {
+    const { app, lines } = await appLoggingAt(t, 'info');
+    const response = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-correlation-id': 'trace-me-1' } });
+    assert.equal(response.statusCode, 200);
+    const ofRequest = lines.filter((l) => l.correlationId === 'trace-me-1');
+    assert.deepEqual(ofRequest.map((l) => l.msg), ['incoming request', 'request completed']);
+  });
+
+  test('a level that logs nothing writes nothing', async (t) => {
+    const { app, lines } = await appLoggingAt(t, 'warn');
+    await app.inject({ method: 'GET', url: '/healthz' });
+    assert.deepEqual(lines, []);
+  });
+});

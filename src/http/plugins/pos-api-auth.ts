@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { ErrorName } from '../../domain/errors.js';
 import { isClientSystemVersion, isVatNumber } from '../../domain/ids.js';
 import { isValidText } from '../../domain/valid-chars.js';
 import type { Caller } from '../../services/caller.js';
 import type { Idempotency } from '../../services/idempotency.js';
 import type { Db } from '../../store/database.js';
-import type { TokenService } from '../../services/tokens.js';
+import type { TokenClaims, TokenService } from '../../services/tokens.js';
 import { sendError } from './error-handler.js';
 
 const SYSTEM_VERSION = 'x-mobilepay-client-system-version';
@@ -39,13 +39,13 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 
 type Check = { ok: true; caller: Caller } | { ok: false; error: ErrorName };
 
-/** The rules of SPEC §2.1, in order: token, system version, merchant VAT, system name, idempotency key. */
-async function checkCall(request: FastifyRequest, tokens: TokenService): Promise<Check> {
+const bearerToken = (request: FastifyRequest): string | undefined => {
   const authorization = request.headers.authorization;
-  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
-  const claims = token ? await tokens.verify(token) : null;
-  if (!claims) return { ok: false, error: 'UNAUTHORIZED' };
+  return authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+};
 
+/** The header rules of SPEC §2.1 after the token, in order: system version, merchant VAT, system name, idempotency key. */
+function checkHeaders(request: FastifyRequest, claims: TokenClaims): Check {
   const counts = rawHeaderCounts(request);
 
   if (counts[SYSTEM_VERSION] > 1) return { ok: false, error: 'SYSTEM_VERSION_HEADER_DUPLICATED' };
@@ -82,14 +82,25 @@ async function checkCall(request: FastifyRequest, tokens: TokenService): Promise
 
 /**
  * Authentication and the common headers of every /pos/v10 call, as an onRequest hook of the scope it is
- * registered in (so it runs before the body is even read). `x-ibm-client-id` is accepted and ignored.
+ * registered in (so it runs before the body is even read). `x-ibm-client-id` is accepted and ignored. A token
+ * verified before is checked without waiting, so the hook is synchronous on every call but a client's first.
  */
 export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenService): void {
   scope.decorateRequest('caller', null as unknown as Caller);
-  scope.addHook('onRequest', async (request, reply) => {
-    const result = await checkCall(request, tokens);
-    if (!result.ok) return sendError(request, reply, result.error);
-    request.caller = result.caller;
+  const admit = (request: FastifyRequest, reply: FastifyReply, claims: TokenClaims | null, done: HookHandlerDoneFunction) => {
+    const result = claims ? checkHeaders(request, claims) : ({ ok: false, error: 'UNAUTHORIZED' } as const);
+    if (result.ok) {
+      request.caller = result.caller;
+      done();
+    } else {
+      void sendError(request, reply, result.error);
+    }
+  };
+  scope.addHook('onRequest', (request, reply, done) => {
+    const token = bearerToken(request);
+    const before = token ? tokens.verifiedBefore(token) : null;
+    if (before !== undefined) return admit(request, reply, before, done);
+    tokens.verify(token!).then((claims) => admit(request, reply, claims, done), done);
   });
 }
 
@@ -113,8 +124,7 @@ export async function createIdempotently<T>(idempotency: Idempotency, request: F
  */
 export function requireAccessToken(scope: FastifyInstance, tokens: TokenService): void {
   scope.addHook('onRequest', async (request, reply) => {
-    const authorization = request.headers.authorization;
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    const token = bearerToken(request);
     if (!token || !(await tokens.verify(token))) return sendError(request, reply, 'UNAUTHORIZED');
   });
 }

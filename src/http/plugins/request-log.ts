@@ -1,10 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestLog } from '../../services/request-log.js';
 
 /** Records every authenticated call of the scope in the request log (a buffer push; written in batches). */
 export function recordCalls(scope: FastifyInstance, log: RequestLog): void {
-  scope.addHook('onResponse', async (request, reply) => {
-    if (!request.caller) return; // refused before the caller was known (no valid token): nobody to file it under
+  scope.addHook('onResponse', (request, reply, done) => {
+    // A call refused before the caller was known (no valid token) has nobody to be filed under.
+    if (request.caller) record(request, reply);
+    done();
+  });
+
+  function record(request: FastifyRequest, reply: FastifyReply): void {
     const key = request.headers['x-mobilepay-idempotency-key'];
     const url = request.url;
     const query = url.indexOf('?');
@@ -18,5 +23,5 @@ export function recordCalls(scope: FastifyInstance, log: RequestLog): void {
       correlationId: request.id,
       idempotencyKey: typeof key === 'string' ? key.slice(0, 36) : null,
     });
-  });
+  }
 }

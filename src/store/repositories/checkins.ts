@@ -4,6 +4,8 @@ import type { Checkin } from '../schema.js';
 
 const waiting = compiledOnce((db) => db.selectFrom('checkins').selectAll().where('pos_id', '=', '').where('expires_at', '>', 0));
 
+const take = compiledOnce((db) => db.deleteFrom('checkins').where('pos_id', '=', '').where('expires_at', '>', 0).returningAll());
+
 export const checkinsRepository = {
   /** One waiting check-in per PoS: a newer one takes over (MobilePay warned a walked-away customer would pay for the next). */
   async put(db: Db, checkin: Checkin): Promise<void> {
@@ -25,8 +27,8 @@ export const checkinsRepository = {
   },
 
   /** Takes the waiting check-in of a PoS for a new payment; at most one payment gets it. */
-  takeWaiting(db: Db, posId: string, now: number): Promise<Checkin | undefined> {
-    return db.deleteFrom('checkins').where('pos_id', '=', posId).where('expires_at', '>', now).returningAll().executeTakeFirst();
+  async takeWaiting(db: Db, posId: string, now: number): Promise<Checkin | undefined> {
+    return (await take(db, [posId, now]))[0];
   },
 
   /** Removes check-ins that expired at `now`; the number removed. */

@@ -1,9 +1,12 @@
+import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
 import type { Customer } from '../schema.js';
 
+const byPhone = compiledOnce((db) => db.selectFrom('customers').selectAll().where('phone_number', '=', ''));
+
 export const customersRepository = {
-  findByPhone(db: Db, phoneNumber: string): Promise<Customer | undefined> {
-    return db.selectFrom('customers').selectAll().where('phone_number', '=', phoneNumber).executeTakeFirst();
+  async findByPhone(db: Db, phoneNumber: string): Promise<Customer | undefined> {
+    return (await byPhone(db, [phoneNumber]))[0];
   },
 
   list(db: Db): Promise<Customer[]> {

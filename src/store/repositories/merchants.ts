@@ -1,3 +1,4 @@
+import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
 import type { Brand, Merchant, Store } from '../schema.js';
 
@@ -14,6 +15,14 @@ const STORE_COLUMNS = [
 
 /** A store with the brand and merchant it belongs to, as the stores API and PoS rules need it. */
 export type StoreWithBrand = Store & { brand_name: string; merchant_id: string };
+
+const storeById = compiledOnce((db) =>
+  db
+    .selectFrom('stores')
+    .innerJoin('brands', 'brands.merchant_brand_id', 'stores.merchant_brand_id')
+    .select([...STORE_COLUMNS, 'brands.brand_name', 'brands.merchant_id'])
+    .where('stores.store_id', '=', ''),
+);
 
 export const merchantsRepository = {
   findByVat(db: Db, vatNumber: string): Promise<Merchant | undefined> {
@@ -54,13 +63,9 @@ export const merchantsRepository = {
       .execute();
   },
 
-  findStore(db: Db, storeId: string): Promise<StoreWithBrand | undefined> {
-    return db
-      .selectFrom('stores')
-      .innerJoin('brands', 'brands.merchant_brand_id', 'stores.merchant_brand_id')
-      .select([...STORE_COLUMNS, 'brands.brand_name', 'brands.merchant_id'])
-      .where('stores.store_id', '=', storeId)
-      .executeTakeFirst();
+  /** Compiled once: every payment initiation checks its store. */
+  async findStore(db: Db, storeId: string): Promise<StoreWithBrand | undefined> {
+    return (await storeById(db, [storeId]))[0];
   },
 
   findStoreByLocation(db: Db, merchantBrandId: string, merchantLocationId: string): Promise<StoreWithBrand | undefined> {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { ACTIVE_PAYMENT_STATUSES, type PaymentStatus } from '../../domain/payment-state.js';
 import { compiledOnce } from '../compiled-once.js';
+import { invalidatePayment, readPayment } from '../payment-cache.js';
 import type { Db } from '../database.js';
 import type { NewPayment, Payment, PaymentUpdate } from '../schema.js';
 
@@ -24,11 +25,13 @@ const activeOnPos = compiledOnce((db) =>
 
 export const paymentsRepository = {
   async insert(db: Db, payment: NewPayment): Promise<void> {
+    invalidatePayment(db, payment.payment_id);
     await db.insertInto('payments').values(payment).execute();
   },
 
-  async findById(db: Db, paymentId: string): Promise<Payment | undefined> {
-    return (await byId(db, [paymentId]))[0];
+  /** Through the payment cache where the engine has one: the polling GET's read. */
+  findById(db: Db, paymentId: string): Promise<Payment | undefined> {
+    return readPayment(db, paymentId, async () => (await byId(db, [paymentId]))[0]);
   },
 
   /** The PoS's active payment; at most one exists (a partial unique index). */
@@ -56,6 +59,7 @@ export const paymentsRepository = {
    * into a clean refusal instead of a double capture. False when another request changed it first.
    */
   async transition(db: Db, paymentId: string, from: PaymentStatus, changes: PaymentUpdate, guard: TimerGuard = {}): Promise<boolean> {
+    invalidatePayment(db, paymentId);
     let query = db.updateTable('payments').set(changes).where('payment_id', '=', paymentId).where('status', '=', from);
     if (guard.dueBy !== undefined) query = query.where('expires_at', '<=', guard.dueBy);
     const result = await query.executeTakeFirst();
@@ -75,6 +79,7 @@ export const paymentsRepository = {
 
   /** Books a refund against the captured amount, atomically: false when it would exceed what is left (1367). */
   async reserveRefundable(db: Db, paymentId: string, amount: number): Promise<boolean> {
+    invalidatePayment(db, paymentId);
     const result = await db
       .updateTable('payments')
       .set({ refunded_amount: sql`refunded_amount + ${amount}` })
@@ -85,6 +90,7 @@ export const paymentsRepository = {
   },
 
   async releaseRefundable(db: Db, paymentId: string, amount: number): Promise<void> {
+    invalidatePayment(db, paymentId);
     await db
       .updateTable('payments')
       .set({ refunded_amount: sql`refunded_amount - ${amount}` })

@@ -11,19 +11,18 @@ export interface PointOfSaleFilter {
 }
 
 const byId = compiledOnce((db) => db.selectFrom('points_of_sale').selectAll().where('pos_id', '=', ''));
+const activeByBeacon = compiledOnce((db) =>
+  db.selectFrom('points_of_sale').selectAll().where('beacon_id', '=', '').where('deleted_at', 'is', null),
+);
 
 export const pointsOfSaleRepository = {
   async findById(db: Db, posId: string): Promise<PointOfSale | undefined> {
     return (await byId(db, [posId]))[0];
   },
 
-  findActiveByBeacon(db: Db, beaconId: string): Promise<PointOfSale | undefined> {
-    return db
-      .selectFrom('points_of_sale')
-      .selectAll()
-      .where('beacon_id', '=', beaconId)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+  /** Compiled once: every customer action finds its PoS by beacon. */
+  async findActiveByBeacon(db: Db, beaconId: string): Promise<PointOfSale | undefined> {
+    return (await activeByBeacon(db, [beaconId]))[0];
   },
 
   findActiveByMerchantPosId(db: Db, integratorId: string, merchantId: string, merchantPosId: string): Promise<PointOfSale | undefined> {

@@ -1,0 +1,95 @@
+/** The child processes of a benchmark run: the raw server and the platform, each on a loopback port. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HOST = '127.0.0.1';
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  /** The end of its stderr, to explain an early exit. */
+  stderrTail(): string;
+}
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+function track(name: string, process: ChildProcess): Child {
+  let tail = '';
+  process.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  });
+  return { name, process, stderrTail: () => tail };
+}
+
+/** A port free right now (the platform takes PORT, so it cannot report one it chose itself). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, HOST);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Starts bench/raw-server.ts and answers its base URL once it listens. */
+export async function startRawServer(): Promise<{ child: Child; url: string }> {
+  const script = fileURLToPath(new URL('./raw-server.ts', import.meta.url));
+  const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = track('raw server', proc);
+  const port = await Promise.race([
+    once(proc, 'message').then(([message]) => (message as { port: number }).port),
+    once(proc, 'exit').then(() => {
+      throw new Error(`raw server exited at start: ${child.stderrTail()}`);
+    }),
+    sleep(15_000).then(() => {
+      throw new Error('raw server did not start within 15 s');
+    }),
+  ]);
+  return { child, url: `http://${HOST}:${port}` };
+}
+
+/**
+ * Starts `node dist/main.js` with `env` on a free port and waits until GET /healthz answers 200.
+ * `nodeArgs` go before the script (e.g. --cpu-prof).
+ */
+export async function startPlatform(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, HOST, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const child = track('platform', proc);
+  const url = `http://${HOST}:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited(proc)) throw new Error(`platform exited at start (code ${proc.exitCode}): ${child.stderrTail()}`);
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`platform not healthy within 30 s: ${child.stderrTail()}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** SIGTERM (the platform shuts down gracefully and writes a --cpu-prof profile), SIGKILL after 5 s. */
+export async function stopChild(child: Child): Promise<void> {
+  const proc = child.process;
+  if (exited(proc)) return;
+  const exit = once(proc, 'exit');
+  proc.kill('SIGTERM');
+  if ((await Promise.race([exit.then(() => true), sleep(5000).then(() => false)])) === false) {
+    proc.kill('SIGKILL');
+    await exit;
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * `npm run bench`: the platform's hot paths against a raw node:http ceiling, on SQLite and on PostgreSQL.
+ *
+ *   (a) polling GET /pos/v10/payments/{id} of a Reserved payment, authenticated, vs. the raw server
+ *       answering a fixed payment-shaped body to the identical requests;
+ *   (b) complete payment flows (initiate → check-in → accept → capture) per second.
+ *
+ * Each load runs BENCH_WARMUP_S first (JIT, SQLite page cache); (a) as a separate run, (b) as the start of
+ * the one run (see load.ts for why).
+ *
+ * Environment: BENCH_DURATION_S (10), BENCH_WARMUP_S (5: the platform's code takes longer than raw's to be
+ * optimized), BENCH_CONNECTIONS (50, both loads), BENCH_POS (100, the PoS pool of (b)), BENCH_ROUNDS (3
+ * alternating raw/platform rounds of (a); the median share is reported), BENCH_ENGINES (sqlite,postgres), TEST_DATABASE_URL
+ * (postgres://postgres@127.0.0.1:5432/test), BENCH_HEALTHZ=1 (also load GET /healthz, the framework floor),
+ * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there).
+ * A missed target is reported, not an error: the figures are information.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { Api, SEED, v10Headers } from './api.js';
+import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
+import { startPlatform, startRawServer, stopChild } from './processes.js';
+
+type Engine = 'sqlite' | 'postgres';
+
+interface EngineResult {
+  engine: Engine;
+  raw: PollResult;
+  polling: PollResult;
+  healthz?: PollResult;
+  flows: FlowResult;
+}
+
+const int = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+  return value;
+};
+
+const durationS = int('BENCH_DURATION_S', 10);
+const settings: LoadSettings = { connections: int('BENCH_CONNECTIONS', 50), durationS, warmupS: int('BENCH_WARMUP_S', 5) };
+const posCount = int('BENCH_POS', 100);
+const ROUNDS = int('BENCH_ROUNDS', 3);
+const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[];
+const pgBaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+
+const TARGETS = { pollingShare: 0.5, pollingP99Ms: 20, flowsPerS: 500 };
+
+// Cleanup steps, run last-in first-out by cleanup(), from the finally and from SIGINT/SIGTERM alike.
+const cleanups: Array<() => Promise<void>> = [];
+async function cleanup(): Promise<void> {
+  for (let step = cleanups.pop(); step; step = cleanups.pop()) {
+    try {
+      await step();
+    } catch (error) {
+      console.error('cleanup:', error instanceof Error ? error.message : error);
+    }
+  }
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping children and removing temp files`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+/** The platform's PostgreSQL URL: the base URL with a schema of our own, dropped by the returned cleanup. */
+function postgresTarget(): { url: string; drop: () => Promise<void> } {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const url = new URL(pgBaseUrl);
+  url.searchParams.set('schema', schema);
+  const drop = async () => {
+    const plain = new URL(pgBaseUrl);
+    plain.searchParams.delete('schema');
+    const client = new pg.Client({ connectionString: plain.toString(), connectionTimeoutMillis: 5000 });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  };
+  return { url: url.toString(), drop };
+}
+
+async function benchEngine(engine: Engine, tmp: string, rawUrl: string): Promise<EngineResult> {
+  let databaseUrl: string;
+  if (engine === 'sqlite') {
+    databaseUrl = join(tmp, 'bench.db'); // the temp dir (and the -wal/-shm files) is removed at the end
+  } else {
+    const target = postgresTarget();
+    databaseUrl = target.url;
+    cleanups.push(target.drop); // pushed before the platform's stop, so it runs after it
+  }
+  const env = {
+    DATABASE_URL: databaseUrl,
+    SEED_FILE: join(tmp, 'seed.json'),
+    LOG_LEVEL: 'silent',
+    SANDBOX: 'true',
+    DEMO_DATA: 'false',
+    ADMIN_TOKEN: randomBytes(12).toString('hex'), // 24 characters
+  };
+  const profArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=platform-${engine}-${process.pid}.cpuprofile`] : [];
+  log(`${engine}: starting the platform`);
+  const platform = await startPlatform(env, profArgs);
+  const stop = () => stopChild(platform.child);
+  cleanups.push(stop);
+
+  const api = await Api.connect(platform.url);
+  const paymentId = await api.reservedPayment();
+  log(`${engine}: creating ${posCount} points of sale`);
+  const pool = await api.createPosPool(posCount);
+
+  // Raw and platform get the identical requests (path and headers), measured back to back.
+  const path = `/pos/v10/payments/${paymentId}`;
+  const headers = v10Headers(api.token);
+  // The machine's speed drifts from one run to the next (a shared VM), so raw and platform alternate for a few
+  // rounds and the round with the median share stands for the engine.
+  const rounds: { raw: PollResult; polling: PollResult }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    log(`${engine}: (a) raw ceiling, round ${round}/${ROUNDS}`);
+    const raw = await poll(rawUrl, path, headers, settings);
+    log(`${engine}: (a) platform polling, round ${round}/${ROUNDS}`);
+    rounds.push({ raw, polling: await poll(platform.url, path, headers, settings) });
+  }
+  const share = (r: (typeof rounds)[number]) => r.polling.rps / r.raw.rps;
+  log(`${engine}: (a) shares by round: ${rounds.map((r) => `${fmt(r.polling.rps)}/${fmt(r.raw.rps)} = ${fmt(share(r), 2)}`).join(', ')}`);
+  rounds.sort((a, b) => share(a) - share(b));
+  const { raw, polling } = rounds[Math.floor(rounds.length / 2)]!;
+  let healthz: PollResult | undefined;
+  if (process.env.BENCH_HEALTHZ === '1') {
+    log(`${engine}: GET /healthz`);
+    healthz = await poll(platform.url, '/healthz', headers, settings);
+  }
+  log(`${engine}: (b) payment flows`);
+  const flowResult = await flows(platform.url, api.token, pool, settings);
+
+  await stop();
+  return { engine, raw, polling, healthz, flows: flowResult };
+}
+
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function report(results: EngineResult[], failed: Map<Engine, string>): void {
+  const cpu = cpus();
+  console.log('');
+  console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`settings: ${settings.connections} connections, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS`);
+  console.log('');
+  const rows = [
+    ['engine', 'raw req/s', '(a) req/s', '(a)/raw', '(a) p50 ms', '(a) p99 ms', '(a) non-2xx', '(b) flows/s', '(b) p50 ms', '(b) p99 ms', '(b) failures'],
+    ...results.map((r) => [
+      r.engine,
+      fmt(r.raw.rps),
+      fmt(r.polling.rps),
+      fmt(r.polling.rps / r.raw.rps, 2),
+      fmt(r.polling.p50),
+      fmt(r.polling.p99),
+      String(r.polling.non2xx + r.polling.errors),
+      fmt(r.flows.flowsPerS),
+      fmt(r.flows.p50, 1),
+      fmt(r.flows.p99, 1),
+      String(r.flows.failures),
+    ]),
+  ];
+  console.log(table(rows));
+  for (const [engine, message] of failed) console.log(`${engine}: not measured: ${message}`);
+
+  console.log('');
+  for (const r of results) {
+    const steps = Object.entries(r.flows.steps).map(([step, s]) => `${step} ${fmt(s.p50, 1)}/${fmt(s.p99, 1)}`);
+    console.log(`${r.engine} (b) step latency p50/p99 ms: ${steps.join(', ')}; ${r.flows.completed} flows`);
+    console.log(`${r.engine} raw ceiling latency p50/p99 ms: ${fmt(r.raw.p50)}/${fmt(r.raw.p99)}; raw non-2xx ${r.raw.non2xx + r.raw.errors}`);
+    if (r.healthz) console.log(`${r.engine} platform GET /healthz: ${fmt(r.healthz.rps)} req/s (${fmt(r.healthz.rps / r.raw.rps, 2)} of raw), p50/p99 ${fmt(r.healthz.p50)}/${fmt(r.healthz.p99)} ms`);
+    for (const [reason, count] of r.flows.failureReasons) console.log(`${r.engine} (b) failed ${count}×: ${reason}`);
+  }
+
+  const sqlite = results.find((r) => r.engine === 'sqlite');
+  console.log('');
+  console.log('targets (SQLite, 50 connections):');
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a ' : ok ? 'PASS' : 'MISS');
+  const lines: Array<[boolean | undefined, string]> = [
+    [sqlite && sqlite.polling.rps / sqlite.raw.rps >= TARGETS.pollingShare, `(a) polling ≥ ${TARGETS.pollingShare * 100}% of raw: ${sqlite ? fmt((100 * sqlite.polling.rps) / sqlite.raw.rps) + '%' : 'not run'}`],
+    [sqlite && sqlite.polling.p99 < TARGETS.pollingP99Ms, `(a) polling p99 < ${TARGETS.pollingP99Ms} ms: ${sqlite ? fmt(sqlite.polling.p99) + ' ms' : 'not run'}`],
+    [sqlite && sqlite.flows.flowsPerS >= TARGETS.flowsPerS, `(b) ≥ ${TARGETS.flowsPerS} flows/s: ${sqlite ? fmt(sqlite.flows.flowsPerS) : 'not run'}`],
+  ];
+  // Not targets but preconditions of the figures meaning anything, on every engine.
+  for (const r of results) {
+    lines.push([r.polling.non2xx + r.polling.errors === 0, `${r.engine} (a) every answer 2xx: ${r.polling.non2xx} non-2xx, ${r.polling.errors} errors`]);
+    lines.push([r.flows.failures === 0, `${r.engine} (b) no failed flow: ${r.flows.failures}`]);
+  }
+  for (const [ok, text] of lines) console.log(`  ${verdict(ok)}  ${text}`);
+}
+
+async function main(): Promise<void> {
+  const tmp = await mkdtemp(join(tmpdir(), 'mobilepay-bench-'));
+  cleanups.push(() => rm(tmp, { recursive: true, force: true }));
+  await writeFile(join(tmp, 'seed.json'), JSON.stringify(SEED));
+
+  const raw = await startRawServer();
+  cleanups.push(() => stopChild(raw.child));
+
+  const results: EngineResult[] = [];
+  const failed = new Map<Engine, string>();
+  for (const engine of engines) {
+    if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${engine}"`);
+    try {
+      results.push(await benchEngine(engine, tmp, raw.url));
+    } catch (error) {
+      // One engine failing (PostgreSQL unreachable, say) still reports the other.
+      failed.set(engine, error instanceof Error ? error.message : String(error));
+      log(`${engine} failed: ${failed.get(engine)}`);
+    }
+  }
+  report(results, failed);
+}
+
+try {
+  await main();
+} finally {
+  await cleanup();
+}
