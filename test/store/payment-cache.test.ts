@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { TEST_SEED, tokenFor } from '../helpers/fixtures.js';
+import { createPos, getPayment, initiated } from '../helpers/flows.js';
+import { startPlatform } from '../helpers/platform.js';
+import { paymentsRepository } from '../../src/store/repositories/payments.js';
+
+// The payment cache is SQLite's (one platform process per database); these tests look at it through the
+// repository, the way the polling GET reads.
+describe('payment cache (sqlite)', () => {
+  async function withPayment(t: Parameters<typeof startPlatform>[0]) {
+    const { app, platform } = await startPlatform(t, 'sqlite', { seed: TEST_SEED });
+    const token = await tokenFor(app);
+    const pos = await createPos(app, token);
+    const paymentId = await initiated(app, token, pos.posId);
+    return { app, platform, token, paymentId };
+  }
+
+  test('a write through any path is seen by the next read', async (t) => {
+    const { app, platform, token, paymentId } = await withPayment(t);
+    assert.equal((await getPayment(app, token, paymentId)).status, 'Initiated'); // now cached
+    await platform.db.transaction().execute((trx) =>
+      paymentsRepository.transition(trx, paymentId, 'Initiated', { status: 'CancelledByClient', expires_at: null, updated_at: 1 }),
+    );
+    assert.equal((await getPayment(app, token, paymentId)).status, 'CancelledByClient');
+  });
+
+  test('a write that is rolled back leaves the committed row to be read', async (t) => {
+    const { platform, paymentId } = await withPayment(t);
+    await paymentsRepository.findById(platform.db, paymentId);
+    await assert.rejects(
+      platform.db.transaction().execute(async (trx) => {
+        await paymentsRepository.transition(trx, paymentId, 'Initiated', { status: 'CancelledByClient', expires_at: null, updated_at: 1 });
+        // Read inside the transaction: sees its own write, and must not put it in the cache.
+        assert.equal((await paymentsRepository.findById(trx, paymentId))?.status, 'CancelledByClient');
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    assert.equal((await paymentsRepository.findById(platform.db, paymentId))?.status, 'Initiated');
+  });
+
+  test('a read that raced a write does not keep what it read', async (t) => {
+    const { platform, paymentId } = await withPayment(t);
+    const write = () => paymentsRepository.transition(platform.db, paymentId, 'Initiated', { status: 'CancelledByClient', expires_at: null, updated_at: 1 });
+    // Both start together: the read's SELECT may run before the UPDATE, but its result must not be cached.
+    const [raced] = await Promise.all([paymentsRepository.findById(platform.db, paymentId), write()]);
+    assert.ok(raced);
+    assert.equal((await paymentsRepository.findById(platform.db, paymentId))?.status, 'CancelledByClient');
+  });
+
+  test('repeated reads of an unchanged payment are served without a query', async (t) => {
+    const { platform, paymentId } = await withPayment(t);
+    const first = await paymentsRepository.findById(platform.db, paymentId);
+    const second = await paymentsRepository.findById(platform.db, paymentId);
+    assert.equal(second, first, 'the same row object: it came from the cache');
+  });
+});
