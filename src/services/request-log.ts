@@ -21,6 +21,7 @@ export interface Call {
   latencyMs: number;
   correlationId: string;
   idempotencyKey: string | null;
+  ibmClientId: string | null;
 }
 
 /**
@@ -61,6 +62,7 @@ export class RequestLog {
       latency_ms: Math.round(call.latencyMs * 1000) / 1000,
       correlation_id: call.correlationId,
       idempotency_key: call.idempotencyKey,
+      ibm_client_id: call.ibmClientId,
       polled_too_soon: polledTooSoon ? 1 : 0,
     });
     if (this.#buffer.length >= FLUSH_AT) void this.flush();

@@ -213,6 +213,8 @@ export interface RequestLogTable {
   correlation_id: string;
   /** The key sent with a creating POST, to see retries and reuse */
   idempotency_key: string | null;
+  /** The legacy x-ibm-client-id a v10 client sent (its portal application), never checked but kept (SPEC §2.1) */
+  ibm_client_id: string | null;
   /** 1 when this poll came sooner than the pollDelayInMs the client was given */
   polled_too_soon: number;
 }

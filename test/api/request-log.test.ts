@@ -8,11 +8,12 @@ const DAY = 24 * 60 * 60 * 1000;
 
 for (const engine of ENGINES) {
   describe(`request log (${engine})`, () => {
-    test('records every /pos/v10 call per client with method, route, status, latency, correlation id and key', async (t) => {
+    test('records every /pos/v10 call per client with method, route, status, latency, correlation id, key and x-ibm-client-id', async (t) => {
       const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
       const token = await tokenFor(app);
       const key = unique();
-      const refused = await v10(app, 'POST', '/payments', { token, idempotencyKey: key }, { posId: '0a000000-0000-4000-8000-00000000ffff', orderId: 'o-1', amount: 1, currencyCode: 'DKK', plannedCaptureDelay: 'None' });
+      const ibmClientId = 'f3b4c2d1-0000-4000-8000-00000000a11c'; // a legacy portal application id: kept, never checked
+      const refused = await v10(app, 'POST', '/payments', { token, idempotencyKey: key, headers: { 'x-ibm-client-id': ibmClientId } }, { posId: '0a000000-0000-4000-8000-00000000ffff', orderId: 'o-1', amount: 1, currencyCode: 'DKK', plannedCaptureDelay: 'None' });
       assert.equal(refused.statusCode, 409);
       await v10(app, 'GET', '/stores', { token: await tokenFor(app, CLIENT_2) });
       await v10(app, 'GET', '/stores', { token: 'not-a-token' }); // no client to file a 401 under
@@ -32,6 +33,7 @@ for (const engine of ENGINES) {
           latency_ms: 'number',
           correlation_id: refused.headers['x-correlation-id'],
           idempotency_key: key,
+          ibm_client_id: ibmClientId,
           polled_too_soon: 0,
         },
       );

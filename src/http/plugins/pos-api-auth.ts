@@ -105,7 +105,7 @@ export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenServi
 }
 
 /** The idempotency key of a call that passed the checks above on an idempotent route. */
-export const idempotencyKeyOf = (request: FastifyRequest): string => header(request, IDEMPOTENCY_KEY)!;
+const idempotencyKeyOf = (request: FastifyRequest): string => header(request, IDEMPOTENCY_KEY)!;
 
 /**
  * Runs a creating POST through the idempotency mechanism (SPEC §2.4): the key is scoped to the calling

@@ -11,6 +11,7 @@ export function recordCalls(scope: FastifyInstance, log: RequestLog): void {
 
   function record(request: FastifyRequest, reply: FastifyReply): void {
     const key = request.headers['x-mobilepay-idempotency-key'];
+    const ibmClientId = request.headers['x-ibm-client-id'];
     const url = request.url;
     const query = url.indexOf('?');
     log.record({
@@ -22,6 +23,7 @@ export function recordCalls(scope: FastifyInstance, log: RequestLog): void {
       latencyMs: reply.elapsedTime,
       correlationId: request.id,
       idempotencyKey: typeof key === 'string' ? key.slice(0, 36) : null,
+      ibmClientId: typeof ibmClientId === 'string' ? ibmClientId.slice(0, 64) : null,
     });
   }
 }

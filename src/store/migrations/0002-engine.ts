@@ -98,6 +98,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('latency_ms', 'real', (c) => c.notNull())
     .addColumn('correlation_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('idempotency_key', 'varchar(36)')
+    .addColumn('ibm_client_id', 'varchar(64)')
     .addColumn('polled_too_soon', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('request_log_client_at').on('request_log').columns(['client_id', 'at']).execute();

@@ -15,6 +15,7 @@ const COLUMNS = [
   'latency_ms',
   'correlation_id',
   'idempotency_key',
+  'ibm_client_id',
   'polled_too_soon',
 ] as const satisfies readonly (keyof NewRequestLogEntry)[];
 
