@@ -55,8 +55,14 @@ export const requestLogRepository = {
     return query.orderBy('at', 'desc').limit(filter.limit).execute();
   },
 
+  /** Removes calls older than `before`, client by client, so the (client, time) index serves each delete. */
   async purgeOlderThan(db: Db, before: number): Promise<number> {
-    const result = await db.deleteFrom('request_log').where('at', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    const clients = await db.selectFrom('clients').select('client_id').execute();
+    let removed = 0;
+    for (const { client_id } of clients) {
+      const result = await db.deleteFrom('request_log').where('client_id', '=', client_id).where('at', '<', before).executeTakeFirst();
+      removed += Number(result.numDeletedRows);
+    }
+    return removed;
   },
 };
