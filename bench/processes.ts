@@ -1,7 +1,8 @@
 /** The child processes of a benchmark run: the raw server and the platform, each on a loopback port. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -35,11 +36,29 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The load generator and the server under test each get a core of their own where the machine has two or more
+ * (with `taskset`, all threads of the process): sharing cores, their scheduling decides the figures more than
+ * the server's own cost does. Raw and platform are pinned alike, so the share compares like with like.
+ */
+const SERVER_CPU = 1;
+const LOAD_CPU = 0;
+const canPin = cpus().length >= 2 && spawnSync('taskset', ['--version']).status === 0;
+
+function pin(pid: number | undefined, cpu: number): void {
+  if (canPin && pid !== undefined) spawnSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+/** Pins this process (the load generator) to its core; the servers are pinned as they start. */
+export const pinLoadGenerator = (): void => pin(process.pid, LOAD_CPU);
+export const pinning = (): string => (canPin ? `load generator on CPU ${LOAD_CPU}, server on CPU ${SERVER_CPU}` : 'not pinned');
+
 /** Starts bench/raw-server.ts and answers its base URL once it listens. */
 export async function startRawServer(): Promise<{ child: Child; url: string }> {
   const script = fileURLToPath(new URL('./raw-server.ts', import.meta.url));
   const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const child = track('raw server', proc);
+  pin(proc.pid, SERVER_CPU);
   const port = await Promise.race([
     once(proc, 'message').then(([message]) => (message as { port: number }).port),
     once(proc, 'exit').then(() => {
@@ -64,6 +83,7 @@ export async function startPlatform(env: Record<string, string>, nodeArgs: strin
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const child = track('platform', proc);
+  pin(proc.pid, SERVER_CPU);
   const url = `http://${HOST}:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

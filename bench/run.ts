@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Api, SEED, v10Headers } from './api.js';
 import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
-import { startPlatform, startRawServer, stopChild } from './processes.js';
+import { pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -156,7 +156,7 @@ function table(rows: string[][]): string {
 function report(results: EngineResult[], failed: Map<Engine, string>): void {
   const cpu = cpus();
   console.log('');
-  console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${pinning()}`);
   console.log(`settings: ${settings.connections} connections, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS`);
   console.log('');
   const rows = [
@@ -209,6 +209,7 @@ async function main(): Promise<void> {
   cleanups.push(() => rm(tmp, { recursive: true, force: true }));
   await writeFile(join(tmp, 'seed.json'), JSON.stringify(SEED));
 
+  pinLoadGenerator();
   const raw = await startRawServer();
   cleanups.push(() => stopChild(raw.child));
 
