@@ -78,4 +78,62 @@ describe('starting the platform as a process', () => {
     assert.match(badSeed.output(), /Seed error: .*\/merchants\/0: vatNumber "DK1"/);
     assert.doesNotMatch(badSeed.output(), /\n\s+at /, 'no stack trace');
   });
+
+  test('a reservation that fell due while the platform was down is expired by the restarted process before it serves', async (t) => {
+    const cwd = await mkdtemp(join(tmpdir(), 'pos-start-'));
+    t.after(() => rm(cwd, { recursive: true, force: true }));
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { PORT: String(port), DEMO_DATA: 'true', ADMIN_TOKEN: 'restart-test-admin-token' };
+    const first = start(cwd, env);
+    t.after(() => first.child.kill('SIGKILL'));
+    await waitFor(() => first.output().includes('Try it:'), 'the first start');
+
+    const token = ((await (await fetch(`${base}/integrator-authentication/connect/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('demo-client:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    })).json()) as { access_token: string }).access_token;
+    const v10 = (method: string, path: string, body?: unknown) =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-mobilepay-client-system-version': '1.0.0',
+          'x-mobilepay-merchant-vat-number': 'DK12345678',
+          'x-mobilepay-idempotency-key': `key-${Math.random()}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const { posId } = (await (await v10('POST', '/pos/v10/pointofsales', { merchantPosId: 'till-r', storeId: '5f1c0c6e-3c1a-4c8e-9a77-2d1f7c9b0a01', name: 'Till', supportedBeaconTypes: ['QR'] })).json()) as { posId: string };
+    const { beaconId } = (await (await v10('GET', `/pos/v10/pointofsales/${posId}`)).json()) as { beaconId: string };
+    const { paymentId } = (await (await v10('POST', '/pos/v10/payments', { posId, orderId: 'o-r', amount: 10, currencyCode: 'DKK', plannedCaptureDelay: 'None' })).json()) as { paymentId: string };
+    for (const action of ['checkin', 'acceptpayment']) {
+      const response = await fetch(`${base}/pos/app/usersimulation/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ beaconId, phoneNumber: '+4520031801' }),
+      });
+      assert.equal(response.status, 200);
+    }
+    const reserved = (await (await v10('GET', `/pos/v10/payments/${paymentId}`)).json()) as { status: string; paymentExpiresAt: string };
+    assert.equal(reserved.status, 'Reserved');
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, first.output());
+
+    // While it is down, 8 days pass in platform time (the sandbox clock's offset is what the database keeps).
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(cwd, 'data', 'mobilepay-pos.db'));
+    db.prepare("update platform_state set value = value + ? where name = 'sandbox_clock_offset'").run(8 * 24 * 60 * 60 * 1000);
+    db.close();
+
+    const second = start(cwd, env);
+    t.after(() => second.child.kill('SIGKILL'));
+    await waitFor(() => second.output().includes('Try it:'), 'the second start');
+    const expired = (await (await v10('GET', `/pos/v10/payments/${paymentId}`)).json()) as { status: string };
+    assert.equal(expired.status, 'ExpiredAndCancelled');
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0, second.output());
+  });
 });
