@@ -240,7 +240,6 @@ export interface PlatformStateTable {
   value: number;
 }
 
-export type Payout = Selectable<PayoutTable>;
 export type Notification = Selectable<NotificationTable>;
 export type RequestLogEntry = Selectable<RequestLogTable>;
 export type NewRequestLogEntry = Insertable<RequestLogTable>;

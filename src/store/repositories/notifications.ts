@@ -43,8 +43,4 @@ export const notificationsRepository = {
   async recordFailure(db: Db, notificationId: string, error: string): Promise<void> {
     await db.updateTable('notifications').set({ last_error: error.slice(0, 300) }).where('notification_id', '=', notificationId).execute();
   },
-
-  findById(db: Db, notificationId: string): Promise<Notification | undefined> {
-    return db.selectFrom('notifications').selectAll().where('notification_id', '=', notificationId).executeTakeFirst();
-  },
 };

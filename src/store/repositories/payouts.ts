@@ -1,5 +1,4 @@
 import type { Db } from '../database.js';
-import type { Payout } from '../schema.js';
 
 export const payoutsRepository = {
   /**
@@ -21,9 +20,5 @@ export const payoutsRepository = {
       .values(paid.map((s) => ({ store_id: s.store_id, amount: s.last_payout_amount ?? 0, paid_at: at })))
       .execute();
     return paid.length;
-  },
-
-  listByStore(db: Db, storeId: string): Promise<Payout[]> {
-    return db.selectFrom('payouts').selectAll().where('store_id', '=', storeId).orderBy('paid_at').execute();
   },
 };
