@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
+import { CreationOrder } from '../domain/creation-order.js';
 import { DomainError, type ErrorName } from '../domain/errors.js';
 import { fromMinorUnits } from '../domain/money.js';
 import { newId } from '../domain/ids.js';
@@ -83,7 +84,7 @@ export function toPaymentView(p: Payment, pollDelayInMs: number): PaymentView {
 
 /** The integrator's side of payments: initiate, prepare, ready, query, capture, cancel (SPEC §3). */
 export class PaymentsService {
-  #lastCreatedOrder = 0;
+  readonly #creationOrder = new CreationOrder();
   /** Views of rows as read; a row object is never changed, so its view stays right for as long as it lives. */
   readonly #views = new WeakMap<Payment, PaymentView>();
 
@@ -196,12 +197,6 @@ export class PaymentsService {
     return paymentsRepository.transition(trx, payment.payment_id, payment.status, this.#ended(to), { dueBy: now });
   }
 
-  /** Platform time in microseconds, strictly increasing within this process (see PaymentTable.created_order). */
-  #nextCreatedOrder(now: number): number {
-    this.#lastCreatedOrder = Math.max(now * 1000, this.#lastCreatedOrder + 1);
-    return this.#lastCreatedOrder;
-  }
-
   /** Columns of a payment entering a final status. */
   #ended(status: PaymentStatus) {
     return { status, expires_at: null, updated_at: this.clock.now() };
@@ -242,7 +237,7 @@ export class PaymentsService {
         ...(details ?? {}),
         ...(customer ? pairingChanges(customer, pos.merchant_id) : {}),
         created_at: now,
-        created_order: this.#nextCreatedOrder(now),
+        created_order: this.#creationOrder.next(now),
         ...this.#activity(),
       });
     } catch (error) {

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
+import { CreationOrder } from '../domain/creation-order.js';
 import type { Db } from '../store/database.js';
-import { requestLogRepository, type RequestLogFilter } from '../store/repositories/request-log.js';
-import type { NewRequestLogEntry, RequestLogEntry } from '../store/schema.js';
+import { CALLS_PER_ROW, requestLogRepository, type CallsOfClient, type RequestLogFilter } from '../store/repositories/request-log.js';
+import type { RequestLogEntry } from '../store/schema.js';
 
 /** How long calls are kept: long enough for a certification run and a week of dashboard history. */
 export const REQUEST_LOG_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
@@ -31,7 +32,8 @@ export interface Call {
  * same resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual).
  */
 export class RequestLog {
-  #buffer: NewRequestLogEntry[] = [];
+  #buffer: RequestLogEntry[] = [];
+  readonly #batchOrder = new CreationOrder();
   /** When each client last polled each resource (client id + path), answered with a poll delay. */
   readonly #lastPoll = new Map<string, number>();
   #flushing: Promise<void> = Promise.resolve();
@@ -74,7 +76,7 @@ export class RequestLog {
       const entries = this.#buffer;
       if (entries.length === 0) return;
       this.#buffer = [];
-      await requestLogRepository.append(this.db, entries);
+      await requestLogRepository.append(this.db, this.#byClient(entries));
       this.#forgetOldPolls();
     });
     return this.#flushing;
@@ -100,6 +102,24 @@ export class RequestLog {
 
   purgeExpired(): Promise<number> {
     return requestLogRepository.purgeOlderThan(this.db, this.clock.wallNow() - REQUEST_LOG_RETENTION_MS);
+  }
+
+  /** Batches of one client each, its calls in the order they were made, at most CALLS_PER_ROW a batch. */
+  #byClient(entries: RequestLogEntry[]): CallsOfClient[] {
+    const calls = new Map<string, RequestLogEntry[]>();
+    for (const entry of entries) {
+      const ofClient = calls.get(entry.client_id);
+      if (ofClient) ofClient.push(entry);
+      else calls.set(entry.client_id, [entry]);
+    }
+    const now = this.clock.wallNow();
+    const batches: CallsOfClient[] = [];
+    for (const [clientId, ofClient] of calls) {
+      for (let i = 0; i < ofClient.length; i += CALLS_PER_ROW) {
+        batches.push({ clientId, calls: ofClient.slice(i, i + CALLS_PER_ROW), order: this.#batchOrder.next(now) });
+      }
+    }
+    return batches;
   }
 
   /** A poll older than the delay cannot make the next one too soon; forgetting it bounds the map. */

@@ -199,7 +199,7 @@ export interface PayoutTable {
 }
 
 /** One /pos/v10 call of a client, for the integrator's dashboard, the certification report and the CLI. */
-export interface RequestLogTable {
+export interface RequestLogEntry {
   client_id: string;
   /** Wall time, epoch milliseconds */
   at: number;
@@ -217,6 +217,18 @@ export interface RequestLogTable {
   ibm_client_id: string | null;
   /** 1 when this poll came sooner than the pollDelayInMs the client was given */
   polled_too_soon: number;
+}
+
+/**
+ * A client's calls of one request-log flush, oldest first, as a JSON array of RequestLogEntry tuples (see
+ * repositories/request-log.ts). A busy platform logs thousands of calls a second: one row per client and flush
+ * costs the database a fraction of one row per call, and every read is by client and time anyway.
+ */
+export interface RequestLogTable {
+  client_id: string;
+  /** When the batch was written (wall time in microseconds, a CreationOrder: its calls are all older) */
+  batch_order: number;
+  calls: string;
 }
 
 /** A check-in notification to an integrator's callback URL (SPEC §6): an outbox row, delivered by the worker. */
@@ -241,8 +253,6 @@ export interface PlatformStateTable {
 }
 
 export type Notification = Selectable<NotificationTable>;
-export type RequestLogEntry = Selectable<RequestLogTable>;
-export type NewRequestLogEntry = Insertable<RequestLogTable>;
 
 export type CurrencyCode = 'DKK' | 'EUR';
 export type PlannedCaptureDelay = 'None' | 'LessThan24Hours' | 'LessThan14Days';

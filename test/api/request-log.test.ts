@@ -65,6 +65,24 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('reads a client\'s recent calls newest first across many written batches, up to the limit', async (t) => {
+      const { app, platform, time } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      for (let flush = 0; flush < 25; flush++) {
+        for (let call = 0; call < 2; call++) {
+          time.advance(1);
+          await v10(app, 'GET', `/stores?n=${flush * 2 + call}`, { token });
+        }
+        await platform.requestLog.flush();
+      }
+      const calls = await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 45 });
+      assert.equal(calls.length, 45);
+      const times = calls.map((c) => c.at);
+      assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+      assert.equal(new Set(times).size, 45, 'each call once');
+      assert.equal((await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 1000 })).length, 50);
+    });
+
     test('keeps calls for 14 days', async (t) => {
       const { app, platform, time } = await startPlatform(t, engine, { seed: TEST_SEED });
       const token = await tokenFor(app);

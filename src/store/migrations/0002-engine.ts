@@ -86,23 +86,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('payouts_pk', ['store_id', 'paid_at'])
     .execute();
 
-  // Append-only, read by client and time; written in batches off the hot path, purged after a while.
+  // Append-only batches of calls, read by client and time, purged after a while (see RequestLogTable).
   await db.schema
     .createTable('request_log')
     .addColumn('client_id', 'varchar(100)', (c) => c.notNull())
-    .addColumn('at', 'bigint', (c) => c.notNull())
-    .addColumn('method', 'varchar(10)', (c) => c.notNull())
-    .addColumn('route', 'varchar(100)', (c) => c.notNull())
-    .addColumn('path', 'varchar(300)', (c) => c.notNull())
-    .addColumn('status', 'integer', (c) => c.notNull())
-    .addColumn('latency_ms', 'real', (c) => c.notNull())
-    .addColumn('correlation_id', 'varchar(64)', (c) => c.notNull())
-    .addColumn('idempotency_key', 'varchar(36)')
-    .addColumn('ibm_client_id', 'varchar(64)')
-    .addColumn('polled_too_soon', 'integer', (c) => c.notNull())
+    .addColumn('batch_order', 'bigint', (c) => c.notNull())
+    .addColumn('calls', 'text', (c) => c.notNull())
     .execute();
-  // The one index, also used by the purge (client by client): each index costs every logged call an insert.
-  await db.schema.createIndex('request_log_client_at').on('request_log').columns(['client_id', 'at']).execute();
+  await db.schema.createIndex('request_log_client_order').on('request_log').columns(['client_id', 'batch_order']).execute();
 
   await db.schema
     .createTable('notifications')
