@@ -70,15 +70,19 @@ export class RequestLog {
     if (this.#buffer.length >= FLUSH_AT) void this.flush();
   }
 
-  /** Writes what is buffered. Flushes never overlap, so the calls reach the database in order. */
+  /**
+   * Writes what is buffered. Flushes never overlap, so the calls reach the database in order. A flush that
+   * fails rejects to its caller (the background work logs it); the next one runs all the same.
+   */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(async () => {
+    const write = async () => {
       const entries = this.#buffer;
       if (entries.length === 0) return;
       this.#buffer = [];
       await requestLogRepository.append(this.db, this.#byClient(entries));
       this.#forgetOldPolls();
-    });
+    };
+    this.#flushing = this.#flushing.then(write, write);
     return this.#flushing;
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { CLIENT_1, CLIENT_2, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
 import { capturedPayment, createPos, getPayment, unique } from '../helpers/flows.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
@@ -81,6 +82,19 @@ for (const engine of ENGINES) {
       assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
       assert.equal(new Set(times).size, 45, 'each call once');
       assert.equal((await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 1000 })).length, 50);
+    });
+
+    test('a flush that fails does not stop the later ones', async (t) => {
+      const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      await sql`alter table request_log rename to request_log_away`.execute(platform.db);
+      await v10(app, 'GET', '/stores', { token });
+      await assert.rejects(platform.requestLog.flush());
+      await sql`alter table request_log_away rename to request_log`.execute(platform.db);
+      await v10(app, 'GET', '/stores/detailed', { token });
+      await platform.requestLog.flush();
+      const calls = await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 10 });
+      assert.deepEqual(calls.map((c) => c.path), ['/pos/v10/stores/detailed']);
     });
 
     test('keeps calls for 14 days', async (t) => {
