@@ -1,14 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { DAY, MINUTE } from './domain/durations.js';
 
 /** Where the data lives: the only thing the rest of the code knows about the engine choice. */
 export type DatabaseTarget =
   | { engine: 'sqlite'; file: string } // ':memory:' for an in-memory database
   | { engine: 'postgres'; url: string; schema?: string };
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),

@@ -1,8 +1,9 @@
+import { HOUR, SECOND } from '../domain/durations.js';
 import type { Platform } from '../platform.js';
 
 /** How often the due-timer worker looks for due items (platform time moves in real time between ticks). */
-const TICK_MS = 1000;
-const HOUSEKEEPING_MS = 60 * 60 * 1000;
+const TICK_MS = SECOND;
+const HOUSEKEEPING_MS = HOUR;
 
 export interface BackgroundWork {
   stop(): Promise<void>;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { DAY } from '../domain/durations.js';
 import { DomainError } from '../domain/errors.js';
 import type { Db } from '../store/database.js';
 import { idempotencyKeysRepository, type IdempotencyScope } from '../store/repositories/idempotency-keys.js';
 
 /** How long a key is remembered. MobilePay promised at least 24 hours; we keep two days. */
-export const IDEMPOTENCY_RETENTION_MS = 48 * 60 * 60 * 1000;
+export const IDEMPOTENCY_RETENTION_MS = 2 * DAY;
 
 export interface IdempotentRequest {
   integratorId: string;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { MINUTE, SECOND } from '../domain/durations.js';
 import { newId } from '../domain/ids.js';
 import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
@@ -9,9 +10,9 @@ import type { Notification, PointOfSale } from '../store/schema.js';
 /** MobilePay's rule: a failed delivery is tried 3 more times. */
 export const MAX_ATTEMPTS = 4;
 /** Ours: the wait before each retry, in platform time (the sandbox clock runs them). */
-export const RETRY_DELAYS_MS = [10_000, 60_000, 5 * 60_000] as const;
+export const RETRY_DELAYS_MS = [10 * SECOND, MINUTE, 5 * MINUTE] as const;
 /** Ours: how long the integrator's endpoint has to answer. */
-const DELIVERY_TIMEOUT_MS = 5_000;
+const DELIVERY_TIMEOUT_MS = 5 * SECOND;
 const BATCH = 100;
 
 /** What the integrator's callback receives when a customer checks in on its PoS (SPEC §6). */

@@ -1,13 +1,13 @@
 import type { Clock } from '../clock.js';
+import { DAY } from '../domain/durations.js';
 import type { Db } from '../store/database.js';
 import { payoutsRepository } from '../store/repositories/payouts.js';
 import { platformStateRepository } from '../store/repositories/platform-state.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const NEXT_PAYOUT = 'next_payout_at';
 
 /** The first 00:00 UTC strictly after `time`. */
-export const nextMidnightUtc = (time: number): number => (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+export const nextMidnightUtc = (time: number): number => (Math.floor(time / DAY) + 1) * DAY;
 
 /**
  * The stores' daily payout (SPEC §5, our definition): at 00:00 UTC platform time every store is paid what it

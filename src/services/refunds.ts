@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
+import { DAY } from '../domain/durations.js';
 import { DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { fromMinorUnits } from '../domain/money.js';
@@ -16,7 +17,7 @@ import { minorUnitsOf } from './payment-details.js';
 import { changeState } from './state-change.js';
 
 /** How old a capture may be and still be refunded (MobilePay's rule). */
-export const REFUND_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
+export const REFUND_WINDOW_MS = 90 * DAY;
 
 export interface CreateRefundInput {
   paymentId: string;

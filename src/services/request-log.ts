@@ -1,12 +1,13 @@
 import type { Clock } from '../clock.js';
 import { CreationOrder } from '../domain/creation-order.js';
+import { DAY, SECOND } from '../domain/durations.js';
 import type { Db } from '../store/database.js';
 import { CALLS_PER_ROW, requestLogRepository, type CallsOfClient, type RequestLogFilter } from '../store/repositories/request-log.js';
 import type { RequestLogEntry } from '../store/schema.js';
 
 /** How long calls are kept: long enough for a certification run and a week of dashboard history. */
-export const REQUEST_LOG_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
-const FLUSH_INTERVAL_MS = 1000;
+export const REQUEST_LOG_RETENTION_MS = 14 * DAY;
+const FLUSH_INTERVAL_MS = SECOND;
 /** A burst past this many buffered calls is written at once instead of waiting for the next flush. */
 const FLUSH_AT = 1000;
 

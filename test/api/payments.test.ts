@@ -27,9 +27,8 @@ import {
   type TestPos,
 } from '../helpers/flows.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
+import { DAY, MINUTE } from '../../src/domain/durations.js';
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 const iso = (ms: number) => new Date(ms).toISOString();
 const UNKNOWN_ID = '0f000000-0000-4000-8000-000000000000';
 

@@ -23,9 +23,8 @@ import {
   unique,
 } from '../helpers/flows.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
+import { DAY, HOUR } from '../../src/domain/durations.js';
 
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const UNKNOWN_ID = '0f000000-0000-4000-8000-000000000000';
 
 const captureRefund = (app: FastifyInstance, token: string, refundId: string) => v10(app, 'POST', `/refunds/${refundId}/capture`, { token });

@@ -4,8 +4,8 @@ import { sql } from 'kysely';
 import { CLIENT_1, CLIENT_2, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
 import { capturedPayment, createPos, getPayment, unique } from '../helpers/flows.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
+import { DAY } from '../../src/domain/durations.js';
 
-const DAY = 24 * 60 * 60 * 1000;
 
 for (const engine of ENGINES) {
   describe(`request log (${engine})`, () => {

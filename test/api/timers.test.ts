@@ -23,11 +23,8 @@ import {
   simulate,
 } from '../helpers/flows.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
+import { DAY, HOUR, MINUTE, SECOND } from '../../src/domain/durations.js';
 
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** The test platform's wall time at start (ManualTime's default). */
 const START = Date.parse('2026-01-05T10:00:00Z');
 

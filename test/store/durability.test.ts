@@ -24,10 +24,8 @@ import {
   unique,
 } from '../helpers/flows.js';
 import { ENGINES, dropDatabase, freshDatabase, persistentDatabase, startPlatform, type TestPlatform } from '../helpers/platform.js';
+import { DAY, HOUR, MINUTE } from '../../src/domain/durations.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const START = Date.parse('2026-01-05T10:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
