@@ -120,6 +120,20 @@ for (const engine of ENGINES) {
       assert.equal((await v10(app, 'GET', '/stores', { token: forged })).statusCode, 401);
     });
 
+    // Verified tokens are remembered by their signature's end; a token that shares it but differs elsewhere is
+    // another token and must be verified on its own.
+    test('a used token whose claims are altered, its signature kept, is refused', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      assert.equal((await v10(app, 'GET', '/stores', { token })).statusCode, 200);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const altered = Buffer.from(JSON.stringify({ ...claims, integrator_id: 'someone-else' })).toString('base64url');
+      const response = await v10(app, 'GET', '/stores', { token: `${header}.${altered}.${signature}` });
+      assert.equal(response.statusCode, 401);
+      assert.equal((await v10(app, 'GET', '/stores', { token })).statusCode, 200);
+    });
+
     test('after key rotation old tokens stay valid until they expire, new tokens use the new key, and the rotated-out key then leaves the JWKS', async (t) => {
       const { app, platform, time } = await startPlatform(t, engine, { seed: TEST_SEED });
       const oldToken = await tokenFor(app);
