@@ -11,6 +11,11 @@ export class MerchantDirectory {
 
   constructor(private readonly db: Db) {}
 
+  /** The merchant id if it was resolved before, without waiting. */
+  knownMerchantIdOf(vatNumber: string): string | undefined {
+    return this.#idByVat.get(vatNumber);
+  }
+
   /** Inside a transaction pass it as `db`: on SQLite a query outside it would wait for it forever. */
   async merchantIdOf(vatNumber: string, db: Db = this.db): Promise<string | undefined> {
     const cached = this.#idByVat.get(vatNumber);

@@ -18,6 +18,10 @@ class PaymentCache {
   readonly #rows = new Map<string, Payment>();
   #generation = 0;
 
+  peek(paymentId: string): Payment | undefined {
+    return this.#rows.get(paymentId);
+  }
+
   async read(db: Db, paymentId: string, load: () => Promise<Payment | undefined>): Promise<Payment | undefined> {
     const cached = this.#rows.get(paymentId);
     if (cached || db.isTransaction) return cached ?? load();
@@ -49,6 +53,11 @@ export function enablePaymentCache(db: Db): void {
 export function readPayment(db: Db, paymentId: string, load: () => Promise<Payment | undefined>): Promise<Payment | undefined> {
   const cache = cacheOf(db);
   return cache ? cache.read(db, paymentId, load) : load();
+}
+
+/** The cached row, without waiting; undefined when the engine has no cache or the payment is not in it. */
+export function cachedPayment(db: Db, paymentId: string): Payment | undefined {
+  return cacheOf(db)?.peek(paymentId);
 }
 
 /** Every write of a payment calls this before it runs. */

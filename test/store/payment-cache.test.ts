@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TEST_SEED, tokenFor } from '../helpers/fixtures.js';
-import { createPos, getPayment, initiated } from '../helpers/flows.js';
+import { CLIENT_2, MERCHANT_B, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
+import { assertError, createPos, getPayment, initiated } from '../helpers/flows.js';
 import { startPlatform } from '../helpers/platform.js';
 import { paymentsRepository } from '../../src/store/repositories/payments.js';
 
@@ -54,5 +54,20 @@ describe('payment cache (sqlite)', () => {
     const first = await paymentsRepository.findById(platform.db, paymentId);
     const second = await paymentsRepository.findById(platform.db, paymentId);
     assert.equal(second, first, 'the same row object: it came from the cache');
+  });
+
+  // A poll of a cached payment by a caller whose merchant is known is answered without waiting (a different path
+  // from the first, loading poll); it must refuse exactly what the loading poll refuses.
+  test('a cached payment is refused to another integrator with 1401 and to another merchant with 1411', async (t) => {
+    const { app, token, paymentId } = await withPayment(t);
+    const first = await getPayment(app, token, paymentId);
+    assert.deepEqual(await getPayment(app, token, paymentId), first, 'a repeated poll answers the same body');
+    const otherIntegrator = await tokenFor(app, CLIENT_2);
+    for (let call = 0; call < 2; call++) {
+      assertError(await v10(app, 'GET', `/payments/${paymentId}`, { token: otherIntegrator }), 403, '1401');
+      // The first call for merchant B resolves B's id (the loading path), the second finds it known.
+      assertError(await v10(app, 'GET', `/payments/${paymentId}`, { token, vat: MERCHANT_B }), 403, '1411');
+    }
+    assert.deepEqual(await getPayment(app, token, paymentId), first);
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { ACTIVE_PAYMENT_STATUSES, type PaymentStatus } from '../../domain/payment-state.js';
 import { compiledOnce } from '../compiled-once.js';
-import { invalidatePayment, readPayment } from '../payment-cache.js';
+import { cachedPayment, invalidatePayment, readPayment } from '../payment-cache.js';
 import type { Db } from '../database.js';
 import type { NewPayment, Payment, PaymentUpdate } from '../schema.js';
 
@@ -32,6 +32,11 @@ export const paymentsRepository = {
   /** Through the payment cache where the engine has one: the polling GET's read. */
   findById(db: Db, paymentId: string): Promise<Payment | undefined> {
     return readPayment(db, paymentId, async () => (await byId(db, [paymentId]))[0]);
+  },
+
+  /** The payment if the payment cache holds it, without a query (and without waiting). */
+  findCached(db: Db, paymentId: string): Payment | undefined {
+    return cachedPayment(db, paymentId);
   },
 
   /** The PoS's active payment; at most one exists (a partial unique index). */
