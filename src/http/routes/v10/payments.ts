@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../../platform.js';
 import { createIdempotently } from '../../plugins/pos-api-auth.js';
+import { sendSerializedOnce } from '../../serialized-once.js';
 import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
   InitiatePaymentRequest,
@@ -88,7 +89,12 @@ export const paymentRoutes =
           response: { 200: QueryPaymentResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
         },
       },
-      async (request) => payments.get(request.caller, request.params.paymentid),
+      // Not async: a poll answered from memory is sent without a promise (see PaymentService.get).
+      (request, reply) => {
+        const view = payments.get(request.caller, request.params.paymentid);
+        if (view instanceof Promise) return view.then((loaded) => sendSerializedOnce(reply, loaded));
+        sendSerializedOnce(reply, view);
+      },
     );
 
     app.get(
