@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { CreationOrder } from '../domain/creation-order.js';
 import { DAY, SECOND } from '../domain/durations.js';
 import type { Db } from '../store/database.js';
-import { CALLS_PER_ROW, requestLogRepository, type CallsOfClient, type RequestLogFilter } from '../store/repositories/request-log.js';
+import { CALLS_PER_ROW, requestLogRepository, storedCall, type CallsOfClient, type RequestLogFilter, type StoredCall } from '../store/repositories/request-log.js';
 import type { RequestLogEntry } from '../store/schema.js';
 
 /** How long calls are kept: long enough for a certification run and a week of dashboard history. */
@@ -33,10 +33,12 @@ export interface Call {
  * same resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual).
  */
 export class RequestLog {
-  #buffer: RequestLogEntry[] = [];
+  /** The calls not yet written, by client, oldest first. */
+  #buffer = new Map<string, StoredCall[]>();
+  #buffered = 0;
   readonly #batchOrder = new CreationOrder();
-  /** When each client last polled each resource (client id + path), answered with a poll delay. */
-  readonly #lastPoll = new Map<string, number>();
+  /** When each client last polled each resource (by client id, then path), answered with a poll delay. */
+  readonly #lastPoll = new Map<string, Map<string, number>>();
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
 
@@ -50,13 +52,15 @@ export class RequestLog {
     const at = this.clock.wallNow();
     let polledTooSoon = false;
     if (call.method === 'GET' && POLL_ROUTES.has(call.route) && call.status === 200) {
-      const key = `${call.clientId} ${call.path}`;
-      const previous = this.#lastPoll.get(key);
+      let polls = this.#lastPoll.get(call.clientId);
+      if (!polls) this.#lastPoll.set(call.clientId, (polls = new Map()));
+      const previous = polls.get(call.path);
       polledTooSoon = previous !== undefined && at - previous < this.pollDelayMs;
-      this.#lastPoll.set(key, at);
+      polls.set(call.path, at);
     }
-    this.#buffer.push({
-      client_id: call.clientId,
+    let ofClient = this.#buffer.get(call.clientId);
+    if (!ofClient) this.#buffer.set(call.clientId, (ofClient = []));
+    ofClient.push(storedCall({
       at,
       method: call.method,
       route: call.route,
@@ -67,8 +71,8 @@ export class RequestLog {
       idempotency_key: call.idempotencyKey,
       ibm_client_id: call.ibmClientId,
       polled_too_soon: polledTooSoon ? 1 : 0,
-    });
-    if (this.#buffer.length >= FLUSH_AT) void this.flush();
+    }));
+    if (++this.#buffered >= FLUSH_AT) void this.flush();
   }
 
   /**
@@ -77,10 +81,11 @@ export class RequestLog {
    */
   flush(): Promise<void> {
     const write = async () => {
-      const entries = this.#buffer;
-      if (entries.length === 0) return;
-      this.#buffer = [];
-      await requestLogRepository.append(this.db, this.#byClient(entries));
+      const buffered = this.#buffer;
+      if (this.#buffered === 0) return;
+      this.#buffer = new Map();
+      this.#buffered = 0;
+      await requestLogRepository.append(this.db, this.#batches(buffered));
       this.#forgetOldPolls();
     };
     this.#flushing = this.#flushing.then(write, write);
@@ -110,18 +115,12 @@ export class RequestLog {
   }
 
   /** Batches of one client each, its calls in the order they were made, at most CALLS_PER_ROW a batch. */
-  #byClient(entries: RequestLogEntry[]): CallsOfClient[] {
-    const calls = new Map<string, RequestLogEntry[]>();
-    for (const entry of entries) {
-      const ofClient = calls.get(entry.client_id);
-      if (ofClient) ofClient.push(entry);
-      else calls.set(entry.client_id, [entry]);
-    }
+  #batches(buffered: Map<string, StoredCall[]>): CallsOfClient[] {
     const now = this.clock.wallNow();
     const batches: CallsOfClient[] = [];
-    for (const [clientId, ofClient] of calls) {
-      for (let i = 0; i < ofClient.length; i += CALLS_PER_ROW) {
-        batches.push({ clientId, calls: ofClient.slice(i, i + CALLS_PER_ROW), order: this.#batchOrder.next(now) });
+    for (const [clientId, calls] of buffered) {
+      for (let i = 0; i < calls.length; i += CALLS_PER_ROW) {
+        batches.push({ clientId, calls: calls.slice(i, i + CALLS_PER_ROW), order: this.#batchOrder.next(now) });
       }
     }
     return batches;
@@ -130,6 +129,9 @@ export class RequestLog {
   /** A poll older than the delay cannot make the next one too soon; forgetting it bounds the map. */
   #forgetOldPolls(): void {
     const before = this.clock.wallNow() - this.pollDelayMs;
-    for (const [key, at] of this.#lastPoll) if (at < before) this.#lastPoll.delete(key);
+    for (const [clientId, polls] of this.#lastPoll) {
+      for (const [path, at] of polls) if (at < before) polls.delete(path);
+      if (polls.size === 0) this.#lastPoll.delete(clientId);
+    }
   }
 }

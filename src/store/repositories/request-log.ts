@@ -7,26 +7,39 @@ export const CALLS_PER_ROW = 1000;
 /** Batch rows read at a time while collecting a client's recent calls. */
 const ROWS_PER_READ = 20;
 
-/** The order of a call's fields in its stored tuple (the client id is the row's). */
-const FIELDS = [
-  'at',
-  'method',
-  'route',
-  'path',
-  'status',
-  'latency_ms',
-  'correlation_id',
-  'idempotency_key',
-  'ibm_client_id',
-  'polled_too_soon',
-] as const satisfies readonly (keyof RequestLogEntry)[];
+/** A call as stored in its batch: its fields in this order (the client id is the row's). */
+export type StoredCall = [
+  at: number,
+  method: string,
+  route: string,
+  path: string,
+  status: number,
+  latency_ms: number,
+  correlation_id: string,
+  idempotency_key: string | null,
+  ibm_client_id: string | null,
+  polled_too_soon: number,
+];
 
-const toTuple = (call: RequestLogEntry): unknown[] => FIELDS.map((field) => call[field]);
+/** Made as each call is recorded, so a buffered call is one small array until its flush. */
+export const storedCall = (c: Omit<RequestLogEntry, 'client_id'>): StoredCall => [
+  c.at,
+  c.method,
+  c.route,
+  c.path,
+  c.status,
+  c.latency_ms,
+  c.correlation_id,
+  c.idempotency_key,
+  c.ibm_client_id,
+  c.polled_too_soon,
+];
 
-function fromTuple(clientId: string, tuple: unknown[]): RequestLogEntry {
-  const call: Record<string, unknown> = { client_id: clientId };
-  FIELDS.forEach((field, i) => (call[field] = tuple[i]));
-  return call as unknown as RequestLogEntry;
+function fromStored(
+  client_id: string,
+  [at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]: StoredCall,
+): RequestLogEntry {
+  return { client_id, at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon };
 }
 
 export interface RequestLogFilter {
@@ -38,7 +51,7 @@ export interface RequestLogFilter {
 export interface CallsOfClient {
   clientId: string;
   /** Oldest first; at most CALLS_PER_ROW */
-  calls: RequestLogEntry[];
+  calls: StoredCall[];
   /** The batch's place in the log: a CreationOrder of when it was written */
   order: number;
 }
@@ -49,7 +62,7 @@ export const requestLogRepository = {
     if (batches.length === 0) return;
     await db
       .insertInto('request_log')
-      .values(batches.map((b) => ({ client_id: b.clientId, batch_order: b.order, calls: JSON.stringify(b.calls.map(toTuple)) })))
+      .values(batches.map((b) => ({ client_id: b.clientId, batch_order: b.order, calls: JSON.stringify(b.calls) })))
       .execute();
   },
 
@@ -66,7 +79,7 @@ export const requestLogRepository = {
         .limit(ROWS_PER_READ)
         .execute();
       for (const row of rows) {
-        const calls = (JSON.parse(row.calls) as unknown[][]).map((tuple) => fromTuple(filter.clientId, tuple)).reverse();
+        const calls = (JSON.parse(row.calls) as StoredCall[]).map((call) => fromStored(filter.clientId, call)).reverse();
         found.push(...(filter.onlyPolledTooSoon ? calls.filter((c) => c.polled_too_soon === 1) : calls));
       }
       if (rows.length < ROWS_PER_READ) break;
