@@ -28,6 +28,8 @@ for (const engine of ENGINES) {
         { name: 'idempotency key duplicated', headers: { 'x-mobilepay-idempotency-key': ['k1', 'k1'] }, code: '1163', post: true },
       ];
       for (const c of cases) {
+        // A call that passes first: a refusal must not depend on whether the token was admitted before.
+        assert.equal((await v10(app, 'GET', '/stores', { token })).statusCode, 200);
         const options = { token, vat: c.vat, headers: c.headers };
         const response = c.post
           ? await v10(app, 'POST', '/pointofsales', options, createPosBody)
@@ -55,6 +57,17 @@ for (const engine of ENGINES) {
         },
       });
       assert.equal(response.statusCode, 200, response.body);
+    });
+
+    test('a header value holding a comma is one header, not a repeated one', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      for (let call = 0; call < 2; call++) {
+        const response = await v10(app, 'GET', '/stores', { token, headers: { 'x-mobilepay-client-system-name': 'Kasse, v2' } });
+        assert.equal(response.statusCode, 200, response.body);
+      }
+      const twice = await v10(app, 'GET', '/stores', { token, headers: { 'x-mobilepay-client-system-name': ['Kasse, v2', 'Kasse, v2'] } });
+      assert.equal(twice.json().code, '1156');
     });
 
     test('a caller-sent x-correlation-id is echoed in the header and the error body', async (t) => {
