@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Platform } from '../platform.js';
 import { baseUrlOf } from '../platform.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
 import { contentTypes } from './plugins/content-types.js';
-import { correlationId, correlationIdOptions } from './plugins/correlation-id.js';
+import { correlationIdOptions, requestContext } from './plugins/request-context.js';
 import { errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { requireIntegratorCall } from './plugins/pos-api-auth.js';
 import { recordCalls } from './plugins/request-log.js';
@@ -21,14 +22,17 @@ import { storeRoutes } from './routes/v10/stores.js';
 import './types.js';
 
 export interface AppOptions {
-  /** A pino logger; without one the app logs nothing (tests). */
-  logger?: FastifyBaseLogger;
+  /** A pino logger; without one, or at level silent, the app logs nothing. */
+  logger?: Logger;
 }
 
 /** The HTTP face of a platform. Closing the app does not close the platform (the caller owns both). */
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
+  // Fastify given a logger makes a child per request and listens on every response for its end; a logger that
+  // writes nothing (LOG_LEVEL=silent) is not worth that on the hot path.
+  const logger = options.logger?.isLevelEnabled('fatal') ? options.logger : undefined;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger, childLoggerFactory: lazyChildLogger } : { logger: false }),
+    ...(logger ? { loggerInstance: logger as FastifyBaseLogger, childLoggerFactory: lazyChildLogger } : { logger: false }),
     ...correlationIdOptions,
     // The body of a v10 call is small; anything larger is refused before it is read (413).
     bodyLimit: 64 * 1024,
@@ -47,7 +51,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(contentTypes);
-  await app.register(correlationId);
+  await app.register(requestContext);
   await app.register(errorHandler);
   await app.register(operationRoutes);
 

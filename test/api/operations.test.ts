@@ -31,6 +31,8 @@ for (const engine of ENGINES) {
       assert.equal(metrics.statusCode, 200);
       assert.match(metrics.headers['content-type'] as string, /^text\/plain/);
       assert.match(metrics.body, /http_request_duration_seconds_count\{method="GET",route="\/pos\/v10\/stores",status_code="200"\} 1/);
+      const sum = Number(/http_request_duration_seconds_sum\{method="GET",route="\/pos\/v10\/stores",status_code="200"\} (\S+)/.exec(metrics.body)?.[1]);
+      assert.ok(sum > 0 && sum < 10, `the request's duration in seconds: ${sum}`);
       assert.match(metrics.body, /process_cpu_user_seconds_total/);
     });
 

@@ -38,6 +38,7 @@ for (const engine of ENGINES) {
           polled_too_soon: 0,
         },
       );
+      assert.ok(call!.latency_ms >= 0 && call!.latency_ms < 10_000, `a latency in milliseconds: ${call!.latency_ms}`);
       assert.equal((await platform.requestLog.recent({ clientId: CLIENT_2.clientId, limit: 10 })).length, 1);
     });
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { millisecondsSinceReceived } from '../plugins/request-context.js';
 import { RequestDurations } from '../request-durations.js';
 
 /** Readiness, and Prometheus metrics: request durations by route and status, and Node's own figures. */
@@ -10,11 +11,12 @@ export const operationRoutes = fp(async (app: FastifyInstance) => {
   const durations = new RequestDurations();
   registry.registerMetric(durations.asMetric());
 
-  app.addHook('onResponse', (request, reply, done) => {
+  // onSend, not onResponse: see the request-context plugin.
+  app.addHook('onSend', (request, reply, payload, done) => {
     // Unmatched URLs share one label, so scanning for paths cannot blow up the number of series.
     const route = request.routeOptions.url ?? 'unmatched';
-    durations.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    done();
+    durations.observe(request.method, route, reply.statusCode, millisecondsSinceReceived(request) / 1000);
+    done(null, payload);
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
