@@ -9,7 +9,7 @@
  * the one run (see load.ts for why).
  *
  * Environment: BENCH_DURATION_S (10), BENCH_WARMUP_S (5: the platform's code takes longer than raw's to be
- * optimized), BENCH_CONNECTIONS (50, both loads), BENCH_POS (100, the PoS pool of (b)), BENCH_ROUNDS (3
+ * optimized), BENCH_CONNECTIONS (50, both loads), BENCH_POS (100, the PoS pool of (b)), BENCH_ROUNDS (5
  * alternating raw/platform rounds of (a); the median share is reported), BENCH_ENGINES (sqlite,postgres), TEST_DATABASE_URL
  * (postgres://postgres@127.0.0.1:5432/test), BENCH_HEALTHZ=1 (also load GET /healthz, the framework floor),
  * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there).
@@ -43,7 +43,7 @@ const int = (name: string, fallback: number) => {
 const durationS = int('BENCH_DURATION_S', 10);
 const settings: LoadSettings = { connections: int('BENCH_CONNECTIONS', 50), durationS, warmupS: int('BENCH_WARMUP_S', 5) };
 const posCount = int('BENCH_POS', 100);
-const ROUNDS = int('BENCH_ROUNDS', 3);
+const ROUNDS = int('BENCH_ROUNDS', 5);
 const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[];
 const pgBaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const cpuProfDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
