@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../../platform.js';
 import { createIdempotently } from '../../plugins/pos-api-auth.js';
-import { sendSerializedOnce } from '../../serialized-once.js';
+import { serializedOnce } from '../../serialized-once.js';
 import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
   InitiatePaymentRequest,
@@ -22,6 +22,7 @@ export const paymentRoutes =
   (platform: Platform): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { payments, idempotency } = platform;
+    const sendPayment = serializedOnce();
 
     app.post(
       '/payments',
@@ -92,8 +93,8 @@ export const paymentRoutes =
       // Not async: a poll answered from memory is sent without a promise (see PaymentService.get).
       (request, reply) => {
         const view = payments.get(request.caller, request.params.paymentid);
-        if (view instanceof Promise) return view.then((loaded) => sendSerializedOnce(reply, loaded));
-        sendSerializedOnce(reply, view);
+        if (view instanceof Promise) return view.then((loaded) => sendPayment(reply, loaded));
+        sendPayment(reply, view);
       },
     );
 
