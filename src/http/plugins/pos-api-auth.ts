@@ -18,6 +18,9 @@ type CheckedHeader = (typeof CHECKED)[number];
 /** How many raw lines each checked header came in; undefined when none came twice. */
 type HeaderCounts = Record<CheckedHeader, number> | undefined;
 
+/** A joined value holds ", "; a runtime that keeps repeated lines apart gives an array. */
+const mayBeRepeated = (value: string | string[] | undefined) => value !== undefined && (Array.isArray(value) || value.includes(','));
+
 /**
  * A header "sent twice" is two raw header lines; Node joins them into one value, so they are counted on
  * the raw list. Only the four v10 headers are counted, and only when one of them holds a comma: Node joins
@@ -25,7 +28,7 @@ type HeaderCounts = Record<CheckedHeader, number> | undefined;
  * costliest part of these checks on every call).
  */
 function rawHeaderCounts(request: FastifyRequest): HeaderCounts {
-  if (!CHECKED.some((name) => request.headers[name]?.includes(','))) return undefined;
+  if (!CHECKED.some((name) => mayBeRepeated(request.headers[name]))) return undefined;
   const counts = { [SYSTEM_VERSION]: 0, [MERCHANT_VAT]: 0, [SYSTEM_NAME]: 0, [IDEMPOTENCY_KEY]: 0 };
   const raw = request.raw.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
