@@ -1,6 +1,7 @@
 /** The child processes of a benchmark run: the raw server and the platform, each on a loopback port. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
+
+/**
+ * The Node flags `npm start` runs the platform with (package.json `config.node_flags`), so the benchmark
+ * measures the platform as it ships. The raw server gets them too: both sides run on the same runtime settings.
+ */
+export const NODE_FLAGS: string[] = (
+  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { config?: { node_flags?: string } }).config?.node_flags ?? ''
+)
+  .split(' ')
+  .filter(Boolean);
 
 export interface Child {
   name: string;
@@ -56,7 +67,7 @@ export const pinning = (): string => (canPin ? `load generator on CPU ${LOAD_CPU
 /** Starts bench/raw-server.ts and answers its base URL once it listens. */
 export async function startRawServer(): Promise<{ child: Child; url: string }> {
   const script = fileURLToPath(new URL('./raw-server.ts', import.meta.url));
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const proc = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const child = track('raw server', proc);
   pin(proc.pid, SERVER_CPU);
   const port = await Promise.race([
@@ -72,12 +83,12 @@ export async function startRawServer(): Promise<{ child: Child; url: string }> {
 }
 
 /**
- * Starts `node dist/main.js` with `env` on a free port and waits until GET /healthz answers 200.
- * `nodeArgs` go before the script (e.g. --cpu-prof).
+ * Starts `node dist/main.js` with NODE_FLAGS and `env` on a free port and waits until GET /healthz answers 200.
+ * `nodeArgs` go after NODE_FLAGS, before the script (e.g. --cpu-prof).
  */
 export async function startPlatform(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: Child; url: string }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+  const proc = spawn(process.execPath, [...NODE_FLAGS, ...nodeArgs, 'dist/main.js'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, HOST, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

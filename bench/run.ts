@@ -6,13 +6,14 @@
  *   (b) complete payment flows (initiate → check-in → accept → capture) per second.
  *
  * Each load runs BENCH_WARMUP_S first (JIT, SQLite page cache); (a) as a separate run, (b) as the start of
- * the one run (see load.ts for why).
+ * the one run (see load.ts for why). Each round of (a) and then (b) get a platform process of their own.
  *
  * Environment: BENCH_DURATION_S (10), BENCH_WARMUP_S (5: the platform's code takes longer than raw's to be
  * optimized), BENCH_CONNECTIONS (50, both loads), BENCH_POS (100, the PoS pool of (b)), BENCH_ROUNDS (5
  * alternating raw/platform rounds of (a); the median share is reported), BENCH_ENGINES (sqlite,postgres), TEST_DATABASE_URL
  * (postgres://postgres@127.0.0.1:5432/test), BENCH_HEALTHZ=1 (also load GET /healthz, the framework floor),
- * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there).
+ * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there). Raw server and platform run
+ * with package.json's config.node_flags, as `npm start` runs the platform.
  * A missed target is reported, not an error: the figures are information.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Api, SEED, v10Headers } from './api.js';
 import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
-import { pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
+import { NODE_FLAGS, pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -106,43 +107,59 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string): Promise
     DEMO_DATA: 'false',
     ADMIN_TOKEN: randomBytes(12).toString('hex'), // 24 characters
   };
-  const profArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=platform-${engine}-${process.pid}.cpuprofile`] : [];
-  log(`${engine}: starting the platform`);
-  const platform = await startPlatform(env, profArgs);
-  const stop = () => stopChild(platform.child);
-  cleanups.push(stop);
+  let started = 0;
+  /** A platform process of its own for `use`, stopped afterwards (and by cleanup() while it runs). */
+  const withPlatform = async <T>(use: (api: Api) => Promise<T>): Promise<T> => {
+    const name = `platform-${engine}-${process.pid}-${++started}.cpuprofile`;
+    const platform = await startPlatform(env, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}`] : []);
+    const stop = () => stopChild(platform.child);
+    cleanups.push(stop);
+    try {
+      return await use(await Api.connect(platform.url));
+    } finally {
+      cleanups.splice(cleanups.indexOf(stop), 1);
+      await stop();
+    }
+  };
 
-  const api = await Api.connect(platform.url);
-  const paymentId = await api.reservedPayment();
-  log(`${engine}: creating ${posCount} points of sale`);
-  const pool = await api.createPosPool(posCount);
-
-  // Raw and platform get the identical requests (path and headers), measured back to back.
-  const path = `/pos/v10/payments/${paymentId}`;
-  const headers = v10Headers(api.token);
-  // The machine's speed drifts from one run to the next (a shared VM), so raw and platform alternate for a few
-  // rounds and the round with the median share stands for the engine.
+  // The machine's speed drifts from one round to the next (a shared VM), and identical platform processes
+  // differ by up to a third in cost per request for as long as they run. So raw and platform alternate for a
+  // few rounds, each round on a fresh platform process (on the same database), and the round with the median
+  // share stands for the engine: a figure for the platform, not for one process's luck.
   const rounds: { raw: PollResult; polling: PollResult }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    log(`${engine}: (a) raw ceiling, round ${round}/${ROUNDS}`);
-    const raw = await poll(rawUrl, path, headers, settings);
-    log(`${engine}: (a) platform polling, round ${round}/${ROUNDS}`);
-    rounds.push({ raw, polling: await poll(platform.url, path, headers, settings) });
+    log(`${engine}: (a) round ${round}/${ROUNDS}: starting a platform process`);
+    rounds.push(
+      await withPlatform(async (api) => {
+        const paymentId = await api.reservedPayment();
+        // Raw and platform get the identical requests (path and headers), measured back to back.
+        const path = `/pos/v10/payments/${paymentId}`;
+        const headers = v10Headers(api.token);
+        log(`${engine}: (a) raw ceiling, round ${round}/${ROUNDS}`);
+        const raw = await poll(rawUrl, path, headers, settings);
+        log(`${engine}: (a) platform polling, round ${round}/${ROUNDS}`);
+        return { raw, polling: await poll(api.base, path, headers, settings) };
+      }),
+    );
   }
   const share = (r: (typeof rounds)[number]) => r.polling.rps / r.raw.rps;
   log(`${engine}: (a) shares by round: ${rounds.map((r) => `${fmt(r.polling.rps)}/${fmt(r.raw.rps)} = ${fmt(share(r), 2)}`).join(', ')}`);
   rounds.sort((a, b) => share(a) - share(b));
   const { raw, polling } = rounds[Math.floor(rounds.length / 2)]!;
-  let healthz: PollResult | undefined;
-  if (process.env.BENCH_HEALTHZ === '1') {
-    log(`${engine}: GET /healthz`);
-    healthz = await poll(platform.url, '/healthz', headers, settings);
-  }
-  log(`${engine}: (b) payment flows`);
-  const flowResult = await flows(platform.url, api.token, pool, settings);
 
-  await stop();
-  return { engine, raw, polling, healthz, flows: flowResult };
+  log(`${engine}: starting a platform process for (b)`);
+  return withPlatform(async (api) => {
+    let healthz: PollResult | undefined;
+    if (process.env.BENCH_HEALTHZ === '1') {
+      log(`${engine}: GET /healthz`);
+      healthz = await poll(api.base, '/healthz', v10Headers(api.token), settings);
+    }
+    log(`${engine}: creating ${posCount} points of sale`);
+    const pool = await api.createPosPool(posCount);
+    log(`${engine}: (b) payment flows`);
+    const flowResult = await flows(api.base, api.token, pool, settings);
+    return { engine, raw, polling, healthz, flows: flowResult };
+  });
 }
 
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -157,7 +174,7 @@ function report(results: EngineResult[], failed: Map<Engine, string>): void {
   const cpu = cpus();
   console.log('');
   console.log(`machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${pinning()}`);
-  console.log(`settings: ${settings.connections} connections, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS`);
+  console.log(`settings: ${settings.connections} connections, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS; node ${NODE_FLAGS.join(' ') || '(no flags)'}`);
   console.log('');
   const rows = [
     ['engine', 'raw req/s', '(a) req/s', '(a)/raw', '(a) p50 ms', '(a) p99 ms', '(a) non-2xx', '(b) flows/s', '(b) p50 ms', '(b) p99 ms', '(b) failures'],
