@@ -220,7 +220,7 @@ export interface RequestLogEntry {
 }
 
 /**
- * A client's calls of one request-log flush, oldest first, as a JSON array of StoredCall tuples (see
+ * A client's calls of one request-log flush, oldest first, as one JSON text (its encoding: StoredBatch in
  * repositories/request-log.ts). A busy platform logs thousands of calls a second: one row per client and flush
  * costs the database a fraction of one row per call, and every read is by client and time anyway.
  */

@@ -88,6 +88,38 @@ for (const engine of ENGINES) {
       assert.equal((await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 1000 })).length, 50);
     });
 
+    test('a batch of calls to several endpoints reads back call by call, in order', async (t) => {
+      const { app, platform, time } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      const pos = await createPos(app, token);
+      await platform.requestLog.flush(); // only the calls below in the next batch
+      const sent: Array<[method: string, path: string, statusCode: number]> = [];
+      const call = async (method: 'GET' | 'DELETE', path: string) => {
+        time.advance(7);
+        sent.push([method, `/pos/v10${path}`, (await v10(app, method, path, { token })).statusCode]);
+      };
+      await call('GET', `/pointofsales/${pos.posId}`);
+      await call('GET', '/stores');
+      await call('DELETE', `/pointofsales/${pos.posId}`); // the same path as the first under another method
+      await call('GET', `/pointofsales/${pos.posId}`);
+      await platform.requestLog.flush();
+
+      const calls = (await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 4 })).reverse();
+      assert.deepEqual(calls.map((c) => [c.method, c.path, c.status]), sent);
+      assert.deepEqual(calls.map((c) => c.route), ['/pos/v10/pointofsales/:posid', '/pos/v10/stores', '/pos/v10/pointofsales/:posid', '/pos/v10/pointofsales/:posid']);
+      assert.deepEqual(calls.map((c) => c.at - calls[0]!.at), [0, 7, 14, 21]);
+      assert.equal(new Set(calls.map((c) => c.correlation_id)).size, 4);
+    });
+
+    test('reads a row written before batches were encoded: the calls as tuples', async (t) => {
+      const { platform } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const tuples = [[1_767_607_200_000, 'GET', '/pos/v10/stores', '/pos/v10/stores', 200, 1.5, 'c-1', null, null, 0]];
+      await sql`insert into request_log (client_id, batch_order, calls) values (${CLIENT_1.clientId}, ${1}, ${JSON.stringify(tuples)})`.execute(platform.db);
+      assert.deepEqual(await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 10 }), [
+        { client_id: CLIENT_1.clientId, at: 1_767_607_200_000, method: 'GET', route: '/pos/v10/stores', path: '/pos/v10/stores', status: 200, latency_ms: 1.5, correlation_id: 'c-1', idempotency_key: null, ibm_client_id: null, polled_too_soon: 0 },
+      ]);
+    });
+
     test('a flush that fails does not stop the later ones', async (t) => {
       const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
       const token = await tokenFor(app);

