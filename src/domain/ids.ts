@@ -5,6 +5,8 @@ const FIFTEEN_DIGITS = /^[0-9]{15}$/;
 const VAT_NUMBER = /^(DK|FI)[0-9]{8}$/;
 const BRAND_ID = /^(MPPOS|POSDK|POSFI)[0-9A-Za-z]{5}$/;
 const SYSTEM_VERSION = /^[0-9]+\.[0-9]+\.[0-9]+$/;
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,100}$/;
+const PHONE_NUMBER = /^\+[0-9]{8,15}$/;
 
 export const newId = (): string => randomUUID();
 
@@ -24,3 +26,9 @@ export const isVatNumber = (value: string): boolean => VAT_NUMBER.test(value);
 export const isMerchantBrandId = (value: string): boolean => BRAND_ID.test(value);
 
 export const isClientSystemVersion = (value: string): boolean => SYSTEM_VERSION.test(value);
+
+/** An OAuth client id: 1-100 URL-safe characters (RFC 3986 unreserved), so it needs no escaping anywhere. */
+export const isClientId = (value: string): boolean => CLIENT_ID.test(value);
+
+/** A customer's phone number: + and 8-15 digits (E.164). */
+export const isPhoneNumber = (value: string): boolean => PHONE_NUMBER.test(value);

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { DomainError } from '../domain/errors.js';
-import { canonicalBeaconId, isBeaconId } from '../domain/ids.js';
+import { canonicalBeaconId, isBeaconId, isPhoneNumber } from '../domain/ids.js';
 import { decidePayment } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { checkinsRepository } from '../store/repositories/checkins.js';
@@ -136,7 +136,8 @@ export class CustomerApp {
   }
 
   async #customer(phoneNumber: string): Promise<Customer> {
-    const customer = await customersRepository.findByPhone(this.db, phoneNumber);
+    // A number no user can have is not looked up: PostgreSQL refuses some text outright (a NUL byte).
+    const customer = isPhoneNumber(phoneNumber) ? await customersRepository.findByPhone(this.db, phoneNumber) : undefined;
     if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
     return customer;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { isGuid, isMerchantBrandId, isVatNumber, newId } from '../domain/ids.js';
+import { isClientId, isGuid, isMerchantBrandId, isPhoneNumber, isVatNumber, newId } from '../domain/ids.js';
 import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
 import { customersRepository } from '../store/repositories/customers.js';
@@ -34,7 +34,6 @@ export interface CustomerInput {
   partialCapturePossible?: boolean;
 }
 
-const PHONE_NUMBER = /^\+[0-9]{8,15}$/;
 const randomToken = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /**
@@ -148,7 +147,7 @@ export class Onboarding {
    * the only time it can be seen is in the return value, since only its hash is stored.
    */
   async upsertClient(integratorName: string, clientId: string, clientSecret?: string): Promise<{ clientId: string; clientSecret?: string }> {
-    check(/^[A-Za-z0-9._~-]{1,100}$/.test(clientId), `clientId "${clientId}" must be 1-100 of A-Z a-z 0-9 . _ ~ -`);
+    check(isClientId(clientId), `clientId "${clientId}" must be 1-100 of A-Z a-z 0-9 . _ ~ -`);
     check(clientSecret === undefined || clientSecret.length >= 4, 'clientSecret must be at least 4 characters');
     const integrator = await integratorsRepository.findByName(this.db, integratorName);
     check(integrator !== undefined, `no integrator named "${integratorName}"`);
@@ -180,7 +179,7 @@ export class Onboarding {
   }
 
   async upsertCustomer(input: CustomerInput): Promise<void> {
-    check(PHONE_NUMBER.test(input.phoneNumber), `phoneNumber "${input.phoneNumber}" must be + followed by 8-15 digits`);
+    check(isPhoneNumber(input.phoneNumber), `phoneNumber "${input.phoneNumber}" must be + followed by 8-15 digits`);
     const existing = await customersRepository.findByPhone(this.db, input.phoneNumber);
     const customer: Customer = {
       phone_number: input.phoneNumber,

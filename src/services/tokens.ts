@@ -10,7 +10,7 @@ import {
   type JWTHeaderParameters,
 } from 'jose';
 import type { Clock } from '../clock.js';
-import { isVatNumber } from '../domain/ids.js';
+import { isClientId, isVatNumber } from '../domain/ids.js';
 import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { signingKeysRepository } from '../store/repositories/signing-keys.js';
@@ -115,7 +115,8 @@ export class TokenService {
     if (merchantVat !== undefined && !isVatNumber(merchantVat)) {
       throw new OAuthError('invalid_request', 400, 'merchant_vat must be DK or FI followed by 8 digits');
     }
-    const client = await integratorsRepository.findClient(this.db, clientId);
+    // An id no client can have is not looked up: PostgreSQL refuses some text outright (a NUL byte).
+    const client = isClientId(clientId) ? await integratorsRepository.findClient(this.db, clientId) : undefined;
     if (!client || !(await verifySecret(clientSecret, client.secret_hash))) {
       throw new OAuthError('invalid_client', 401, 'unknown client or wrong secret');
     }
