@@ -20,6 +20,7 @@ import { SandboxClock } from './services/sandbox-clock.js';
 import { applySeed, readSeedFile } from './services/seed.js';
 import { StoresService } from './services/stores.js';
 import { TokenService } from './services/tokens.js';
+import { Wallet } from './services/wallet.js';
 
 /** Everything the HTTP layer, the CLI and the jobs work with: the composition root's product. */
 export interface Platform {
@@ -39,6 +40,7 @@ export interface Platform {
   payments: PaymentsService;
   refunds: RefundsService;
   customerApp: CustomerApp;
+  wallet: Wallet;
   payouts: Payouts;
   notifications: Notifications;
   sandboxClock: SandboxClock;
@@ -103,6 +105,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       payments,
       refunds,
       customerApp,
+      wallet: new Wallet(db, clock),
       payouts,
       sandboxClock,
       notifications,

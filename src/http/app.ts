@@ -15,6 +15,7 @@ import { integratorAuthenticationRoutes } from './routes/integrator-authenticati
 import { operationRoutes } from './routes/operations.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { userSimulationRoutes } from './routes/user-simulation.js';
+import { walletRoutes } from './routes/wallet.js';
 import { paymentRoutes } from './routes/v10/payments.js';
 import { pointOfSaleRoutes } from './routes/v10/points-of-sale.js';
 import { refundRoutes } from './routes/v10/refunds.js';
@@ -85,6 +86,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   if (platform.config.sandbox) {
     await app.register(userSimulationRoutes(platform), { prefix: '/pos/app/usersimulation' });
     await app.register(sandboxRoutes(platform), { prefix: '/sandbox' });
+    await app.register(walletRoutes(platform), { prefix: '/app/api' });
   }
 
   return app;

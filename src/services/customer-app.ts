@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { DomainError } from '../domain/errors.js';
-import { canonicalBeaconId, isBeaconId, isPhoneNumber } from '../domain/ids.js';
+import { canonicalBeaconId, isBeaconId, isGuid, isPhoneNumber } from '../domain/ids.js';
 import { decidePayment } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { checkinsRepository } from '../store/repositories/checkins.js';
@@ -67,13 +67,23 @@ export class CustomerApp {
     });
   }
 
-  /** The customer accepts the payment issued to them: the amount is reserved on their card. */
+  /** The customer accepts the payment issued to them on the PoS: the amount is reserved on their card. */
   async acceptPayment(beaconId: string, phoneNumber: string): Promise<void> {
     const customer = await this.#customer(phoneNumber);
     const pos = await this.#pos(beaconId);
-    await changeState(this.db, {
+    await this.#accept(customer, (trx) => this.#activePayment(trx, pos));
+  }
+
+  /** The wallet's accept: the payment named by its id, which must be the one issued to this customer. */
+  async acceptOwnPayment(paymentId: string, phoneNumber: string): Promise<void> {
+    const customer = await this.#customer(phoneNumber);
+    await this.#accept(customer, (trx) => this.#ownPayment(trx, paymentId, customer));
+  }
+
+  #accept(customer: Customer, load: (trx: Db) => Promise<Payment>): Promise<void> {
+    return changeState(this.db, {
       load: async (trx) => {
-        const payment = await this.#activePayment(trx, pos);
+        const payment = await load(trx);
         if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
         return payment;
       },
@@ -93,11 +103,24 @@ export class CustomerApp {
     });
   }
 
-  /** The customer declines the payment on the phone. */
+  /**
+   * The customer declines the payment on the PoS. The sandbox's user simulation names only the beacon
+   * (MobilePay's did), so whoever is paired, or nobody yet, may decline there.
+   */
   async cancelPayment(beaconId: string): Promise<void> {
     const pos = await this.#pos(beaconId);
-    await changeState(this.db, {
-      load: (trx) => this.#activePayment(trx, pos),
+    await this.#decline((trx) => this.#activePayment(trx, pos));
+  }
+
+  /** The wallet's decline: the payment named by its id, which must be paired with this customer. */
+  async declineOwnPayment(paymentId: string, phoneNumber: string): Promise<void> {
+    const customer = await this.#customer(phoneNumber);
+    await this.#decline((trx) => this.#ownPayment(trx, paymentId, customer));
+  }
+
+  #decline(load: (trx: Db) => Promise<Payment>): Promise<void> {
+    return changeState(this.db, {
+      load,
       decide: (from) => decidePayment(from, 'userCancel'),
       move: (trx, payment, to) =>
         paymentsRepository.transition(trx, payment.payment_id, payment.status, { status: to, expires_at: null, updated_at: this.clock.now() }),
@@ -132,6 +155,14 @@ export class CustomerApp {
   async #activePayment(db: Db, pos: PointOfSale): Promise<Payment> {
     const payment = await paymentsRepository.findActiveOnPos(db, pos.pos_id);
     if (!payment) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
+    return payment;
+  }
+
+  /** A payment the customer is paired with; another customer's is not awaiting this one. */
+  async #ownPayment(db: Db, paymentId: string, customer: Customer): Promise<Payment> {
+    const payment = isGuid(paymentId) ? await paymentsRepository.findById(db, paymentId) : undefined;
+    if (!payment) throw new DomainError('NOT_FOUND', 'The payment was not found.');
+    if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
   }
 

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Platform } from '../../platform.js';
+import { EmptyResponse, ErrorResponse, errorResponses } from '../schemas/common.js';
+import { WalletCheckInRequest, WalletPaymentParams, WalletResponse, WalletUserParams, WalletUsersResponse } from '../schemas/wallet.js';
+
+const tags = ['Wallet'];
+const actionResponse = { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 404, 409]) };
+
+/**
+ * The wallet app's API (SPEC §9 `/app`): a sandbox customer's phone. Like the user simulation it acts as the
+ * customer, through the customer app's operations and the same state machine; it asks for no token, since the
+ * customers it acts for are the sandbox's test users.
+ */
+export const walletRoutes =
+  (platform: Platform): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { wallet, customerApp } = platform;
+
+    app.get(
+      '/users',
+      { schema: { operationId: 'WalletUsers', summary: 'The test users a wallet can be opened for.', tags, response: { 200: WalletUsersResponse } } },
+      async () => ({ users: await wallet.users() }),
+    );
+
+    app.get(
+      '/users/:phoneNumber',
+      {
+        schema: {
+          operationId: 'Wallet',
+          summary: "A customer's wallet: a waiting check-in and their payments, newest first.",
+          tags,
+          params: WalletUserParams,
+          response: { 200: WalletResponse, ...errorResponses(ErrorResponse, [404]) },
+        },
+      },
+      (request) => wallet.view(request.params.phoneNumber),
+    );
+
+    app.post(
+      '/users/:phoneNumber/checkin',
+      {
+        schema: { operationId: 'WalletCheckIn', summary: 'Checks the customer in at a beacon.', tags, params: WalletUserParams, body: WalletCheckInRequest, response: actionResponse },
+      },
+      async (request, reply) => {
+        await customerApp.checkIn(request.body.beaconId, request.params.phoneNumber);
+        return reply.code(200).send();
+      },
+    );
+
+    // The customer's two answers to a payment issued to them, each the customer app's own operation.
+    const answers = [
+      { answer: 'accept', operationId: 'WalletAccept', summary: 'The customer accepts a payment issued to them.', run: customerApp.acceptOwnPayment },
+      { answer: 'decline', operationId: 'WalletDecline', summary: 'The customer declines a payment on their phone.', run: customerApp.declineOwnPayment },
+    ] as const;
+    for (const { answer, operationId, summary, run } of answers) {
+      app.post(
+        `/users/:phoneNumber/payments/:paymentId/${answer}`,
+        { schema: { operationId, summary, tags, params: WalletPaymentParams, response: actionResponse } },
+        async (request, reply) => {
+          await run.call(customerApp, request.params.paymentId, request.params.phoneNumber);
+          return reply.code(200).send();
+        },
+      );
+    }
+  };

@@ -1,0 +1,89 @@
+import type { Clock } from '../clock.js';
+import { DomainError } from '../domain/errors.js';
+import { isPhoneNumber } from '../domain/ids.js';
+import { fromMinorUnits } from '../domain/money.js';
+import type { PaymentStatus } from '../domain/payment-state.js';
+import type { Db } from '../store/database.js';
+import { customersRepository } from '../store/repositories/customers.js';
+import { walletRepository, type PlaceRow } from '../store/repositories/wallet.js';
+
+/** How many of a customer's payments the wallet shows. */
+const RECENT_PAYMENTS = 20;
+
+/** Where something happens, in the words a customer reads: brand, store and the PoS's name. */
+export interface Place {
+  beaconId: string;
+  posName: string;
+  storeName: string;
+  brandName: string;
+}
+
+export interface WalletPayment extends Place {
+  paymentId: string;
+  status: PaymentStatus;
+  /** Major units, as the v10 API writes amounts; null while a prepared payment has no amount yet. */
+  amount: number | null;
+  currencyCode: string | null;
+  merchantPaymentLabel: string | null;
+  capturedAmount: number | null;
+  updatedAt: string;
+}
+
+export interface WalletView {
+  phoneNumber: string;
+  paymentSource: 'Credit' | 'Debit';
+  loyaltyIds: string[];
+  /** A check-in waiting for the merchant's payment; null when there is none. */
+  checkin: (Place & { expiresAt: string }) | null;
+  /** Newest change first; those IssuedToUser wait for the customer's accept or decline. */
+  payments: WalletPayment[];
+}
+
+export interface WalletUser {
+  phoneNumber: string;
+  paymentSource: 'Credit' | 'Debit';
+}
+
+const placeOf = (row: PlaceRow): Place => ({ beaconId: row.beacon_id, posName: row.pos_name, storeName: row.store_name, brandName: row.brand_name });
+const majorOrNull = (minor: number | null) => (minor === null ? null : fromMinorUnits(minor));
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What the wallet app shows a customer (SPEC §9 `/app`): their profile, a check-in waiting for a payment and
+ * their payments. The wallet's actions are the customer app's own (CustomerApp); this only reads.
+ */
+export class Wallet {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async users(): Promise<WalletUser[]> {
+    return (await customersRepository.list(this.db)).map((c) => ({ phoneNumber: c.phone_number, paymentSource: c.payment_source }));
+  }
+
+  async view(phoneNumber: string): Promise<WalletView> {
+    const customer = isPhoneNumber(phoneNumber) ? await customersRepository.findByPhone(this.db, phoneNumber) : undefined;
+    if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
+    const [checkin, payments] = await Promise.all([
+      walletRepository.waitingCheckin(this.db, phoneNumber, this.clock.now()),
+      walletRepository.payments(this.db, phoneNumber, RECENT_PAYMENTS),
+    ]);
+    return {
+      phoneNumber,
+      paymentSource: customer.payment_source,
+      loyaltyIds: JSON.parse(customer.loyalty_ids) as string[],
+      checkin: checkin ? { ...placeOf(checkin), expiresAt: iso(checkin.expires_at) } : null,
+      payments: payments.map((row) => ({
+        paymentId: row.payment_id,
+        status: row.status as PaymentStatus,
+        amount: majorOrNull(row.amount),
+        currencyCode: row.currency_code,
+        merchantPaymentLabel: row.merchant_payment_label,
+        capturedAmount: majorOrNull(row.captured_amount),
+        updatedAt: iso(row.updated_at),
+        ...placeOf(row),
+      })),
+    };
+  }
+}
