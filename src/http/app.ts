@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Platform } from '../platform.js';
 import { baseUrlOf } from '../platform.js';
 import { lazyChildLogger } from './lazy-child-logger.js';
+import { servePage } from './web-pages.js';
 import { contentTypes } from './plugins/content-types.js';
 import { correlationIdOptions, requestContext } from './plugins/request-context.js';
 import { errorHandler, sendFrameworkError } from './plugins/error-handler.js';
@@ -87,6 +88,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     await app.register(userSimulationRoutes(platform), { prefix: '/pos/app/usersimulation' });
     await app.register(sandboxRoutes(platform), { prefix: '/sandbox' });
     await app.register(walletRoutes(platform), { prefix: '/app/api' });
+    await servePage(app, 'app');
   }
 
   return app;

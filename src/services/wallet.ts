@@ -6,43 +6,10 @@ import type { PaymentStatus } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { customersRepository } from '../store/repositories/customers.js';
 import { walletRepository, type PlaceRow } from '../store/repositories/wallet.js';
+import type { Place, WalletUser, WalletView } from './wallet-view.js';
 
 /** How many of a customer's payments the wallet shows. */
 const RECENT_PAYMENTS = 20;
-
-/** Where something happens, in the words a customer reads: brand, store and the PoS's name. */
-export interface Place {
-  beaconId: string;
-  posName: string;
-  storeName: string;
-  brandName: string;
-}
-
-export interface WalletPayment extends Place {
-  paymentId: string;
-  status: PaymentStatus;
-  /** Major units, as the v10 API writes amounts; null while a prepared payment has no amount yet. */
-  amount: number | null;
-  currencyCode: string | null;
-  merchantPaymentLabel: string | null;
-  capturedAmount: number | null;
-  updatedAt: string;
-}
-
-export interface WalletView {
-  phoneNumber: string;
-  paymentSource: 'Credit' | 'Debit';
-  loyaltyIds: string[];
-  /** A check-in waiting for the merchant's payment; null when there is none. */
-  checkin: (Place & { expiresAt: string }) | null;
-  /** Newest change first; those IssuedToUser wait for the customer's accept or decline. */
-  payments: WalletPayment[];
-}
-
-export interface WalletUser {
-  phoneNumber: string;
-  paymentSource: 'Credit' | 'Debit';
-}
 
 const placeOf = (row: PlaceRow): Place => ({ beaconId: row.beacon_id, posName: row.pos_name, storeName: row.store_name, brandName: row.brand_name });
 const majorOrNull = (minor: number | null) => (minor === null ? null : fromMinorUnits(minor));

@@ -121,9 +121,27 @@ for (const engine of ENGINES) {
       assertError(await act(app, USERS.credit, 'checkin', {}), 400, '1099');
     });
 
+    test('the wallet page is served at /app/, its index uncached; /app redirects there keeping the query', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const page = await app.inject({ method: 'GET', url: '/app/' });
+      assert.equal(page.statusCode, 200, 'the page is built by npm test (npm run build:web)');
+      assert.match(page.headers['content-type'] as string, /^text\/html/);
+      assert.equal(page.headers['cache-control'], 'no-cache');
+      const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(page.body)?.[1];
+      assert.ok(script, page.body);
+      const bundle = await app.inject({ method: 'GET', url: script });
+      assert.equal(bundle.statusCode, 200);
+      assert.equal(bundle.headers['cache-control'], 'public, max-age=31536000, immutable');
+      const redirect = await app.inject({ method: 'GET', url: '/app?phone=%2B4520031801' });
+      assert.equal(redirect.statusCode, 302);
+      assert.equal(redirect.headers.location, '/app/?phone=%2B4520031801');
+      assert.equal((await app.inject({ method: 'GET', url: '/app/missing.js' })).statusCode, 404);
+    });
+
     test('without the sandbox there is no wallet', async (t) => {
       const { app } = await startPlatform(t, engine, { seed: TEST_SEED, env: { SANDBOX: 'false' } });
       assert.equal((await app.inject({ method: 'GET', url: '/app/api/users' })).statusCode, 404);
+      assert.equal((await app.inject({ method: 'GET', url: '/app/' })).statusCode, 404);
     });
   });
 }

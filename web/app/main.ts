@@ -1,0 +1,139 @@
+import { api, ApiError, type WalletPayment, type WalletView } from './api.js';
+
+/** How often the wallet asks again, like a phone waiting for the merchant's payment request. */
+const REFRESH_MS = 1000;
+const STORED_USER = 'wallet.phoneNumber';
+
+const STATUS_WORDS: Record<string, string> = {
+  Paired: 'Waiting for the amount',
+  IssuedToUser: 'Awaiting you',
+  Reserved: 'Reserved',
+  Captured: 'Paid',
+  CancelledByUser: 'Declined',
+  CancelledByClient: 'Cancelled by the shop',
+  CancelledByMobilePay: 'Timed out',
+  ExpiredAndCancelled: 'Reservation expired',
+  RejectedByMobilePay: 'Rejected',
+};
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const userSelect = $<HTMLSelectElement>('user');
+const errorBox = $<HTMLParagraphElement>('error');
+const checkinForm = $<HTMLFormElement>('checkin-form');
+const beaconInput = $<HTMLInputElement>('beacon');
+const checkinStatus = $<HTMLParagraphElement>('checkin-status');
+const awaitingList = $<HTMLUListElement>('awaiting');
+const nothingAwaiting = $<HTMLParagraphElement>('nothing-awaiting');
+const historyList = $<HTMLUListElement>('history');
+
+let phone = '';
+
+const money = (amount: number | null, currency: string | null) => (amount === null ? '' : `${amount.toFixed(2)} ${currency ?? ''}`.trim());
+const placeText = (p: { brandName: string; storeName: string; posName: string }) => `${p.brandName} · ${p.storeName} · ${p.posName}`;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function showError(error: unknown): void {
+  errorBox.textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  errorBox.hidden = false;
+}
+
+function clearError(): void {
+  errorBox.hidden = true;
+  errorBox.textContent = '';
+}
+
+/** A payment waiting for the customer: where, how much, and the two answers (accept only once it has an amount). */
+function awaitingCard(payment: WalletPayment): HTMLLIElement {
+  const card = element('li');
+  card.dataset.paymentId = payment.paymentId;
+  card.append(element('div', placeText(payment)), element('div', money(payment.amount, payment.currencyCode) || '…', 'amount'));
+  if (payment.merchantPaymentLabel) card.append(element('div', payment.merchantPaymentLabel, 'status'));
+  card.append(element('div', STATUS_WORDS[payment.status] ?? payment.status, 'status'));
+  const actions = element('div', undefined, 'actions');
+  if (payment.status === 'IssuedToUser') {
+    const pay = element('button', `Pay ${money(payment.amount, payment.currencyCode)}`);
+    pay.addEventListener('click', () => answer(payment.paymentId, 'accept'));
+    actions.append(pay);
+  }
+  const decline = element('button', 'Decline', 'secondary');
+  decline.addEventListener('click', () => answer(payment.paymentId, 'decline'));
+  actions.append(decline);
+  card.append(actions);
+  return card;
+}
+
+function historyRow(payment: WalletPayment): HTMLLIElement {
+  const row = element('li');
+  row.dataset.paymentId = payment.paymentId;
+  row.append(
+    element('span', `${payment.brandName} ${money(payment.capturedAmount ?? payment.amount, payment.currencyCode)}`),
+    element('span', STATUS_WORDS[payment.status] ?? payment.status, 'status'),
+  );
+  return row;
+}
+
+function render(view: WalletView): void {
+  checkinStatus.textContent = view.checkin ? `Checked in at ${placeText(view.checkin)}, waiting for the payment…` : '';
+  const awaiting = view.payments.filter((p) => p.status === 'IssuedToUser' || p.status === 'Paired');
+  awaitingList.replaceChildren(...awaiting.map(awaitingCard));
+  nothingAwaiting.hidden = awaiting.length > 0;
+  historyList.replaceChildren(...view.payments.filter((p) => !awaiting.includes(p)).map(historyRow));
+}
+
+async function refresh(): Promise<void> {
+  if (!phone) return;
+  try {
+    render(await api.wallet(phone));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function answer(paymentId: string, choice: 'accept' | 'decline'): Promise<void> {
+  clearError();
+  try {
+    await api.answer(phone, paymentId, choice);
+  } catch (error) {
+    showError(error);
+  }
+  await refresh();
+}
+
+checkinForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearError();
+  try {
+    await api.checkIn(phone, beaconInput.value.trim());
+    beaconInput.value = '';
+  } catch (error) {
+    showError(error);
+  }
+  await refresh();
+});
+
+userSelect.addEventListener('change', async () => {
+  phone = userSelect.value;
+  localStorage.setItem(STORED_USER, phone);
+  clearError();
+  await refresh();
+});
+
+async function start(): Promise<void> {
+  const users = await api.users();
+  userSelect.replaceChildren(...users.map((u) => Object.assign(element('option', `${u.phoneNumber} (${u.paymentSource})`), { value: u.phoneNumber })));
+  // ?phone= picks the user (a link per test user), else the one chosen last time, else the first.
+  // A query string reads an unescaped + as a space: ?phone=+4520031801 means the number.
+  const wanted = new URLSearchParams(location.search).get('phone')?.replace(/^ /, '+') ?? localStorage.getItem(STORED_USER);
+  phone = users.some((u) => u.phoneNumber === wanted) ? wanted! : (users[0]?.phoneNumber ?? '');
+  userSelect.value = phone;
+  await refresh();
+  setInterval(refresh, REFRESH_MS);
+}
+
+start().catch(showError);
