@@ -14,6 +14,7 @@ function banner(platform: Platform, config: Config): string {
     `MobilePay PoS v10 platform listening on ${base} (${platform.engine}${config.sandbox ? ', sandbox' : ''})`,
     `  API docs: ${base}/docs    OpenAPI: ${base}/openapi.json    health: ${base}/healthz`,
   ];
+  lines.push(`  Dashboard (sign in with a client's credentials): ${base}/dashboard`);
   if (config.sandbox) lines.push(`  Wallet app (a test user's phone): ${base}/app`);
   if (platform.adminTokenGenerated && config.sandbox) lines.push(`  Admin token (generated, set ADMIN_TOKEN to keep one): ${platform.adminToken}`);
   if (config.demoData) {

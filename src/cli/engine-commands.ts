@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Payouts } from '../services/payouts.js';
+import { callView } from '../services/request-log.js';
 import { requestLogRepository } from '../store/repositories/request-log.js';
 import { CliError, type CliContext } from './context.js';
 import { JSON_OPTION_HELP, printRecords, timestamp, yesNo } from './format.js';
@@ -17,16 +18,10 @@ export function addEngineCommands(program: Command, cli: CliContext): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit takes a whole number from 1 to 10000');
       const { db } = await cli.session();
-      const calls = (await requestLogRepository.recent(db, { clientId: opts.client, limit, onlyPolledTooSoon: opts.tooSoon })).map((c) => ({
-        at: timestamp(c.at),
-        method: c.method,
-        path: c.path,
-        status: c.status,
-        latencyMs: c.latency_ms,
-        correlationId: c.correlation_id,
-        idempotencyKey: c.idempotency_key,
-        polledTooSoon: c.polled_too_soon === 1,
-      }));
+      const calls = (await requestLogRepository.recent(db, { clientId: opts.client, limit, onlyPolledTooSoon: opts.tooSoon })).map((entry) => {
+        const { route: _route, ...call } = callView(entry);
+        return { ...call, at: timestamp(call.at) };
+      });
       printRecords(
         cli.out,
         calls,

@@ -12,6 +12,7 @@ import { correlationIdOptions, requestContext } from './plugins/request-context.
 import { errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { requireIntegratorCall } from './plugins/pos-api-auth.js';
 import { recordCalls } from './plugins/request-log.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
 import { operationRoutes } from './routes/operations.js';
 import { sandboxRoutes } from './routes/sandbox.js';
@@ -84,6 +85,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     },
     { prefix: '/pos/v10' },
   );
+  await app.register(dashboardRoutes(platform), { prefix: '/dashboard/api' });
+  await servePage(app, 'dashboard');
   if (platform.config.sandbox) {
     await app.register(userSimulationRoutes(platform), { prefix: '/pos/app/usersimulation' });
     await app.register(sandboxRoutes(platform), { prefix: '/sandbox' });

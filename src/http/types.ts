@@ -1,9 +1,12 @@
 import type { Caller } from '../services/caller.js';
+import type { TokenClaims } from '../services/tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the pos-api plugin on every authenticated /pos/v10 call. */
     caller: Caller;
+    /** Set by requireAccessToken: the verified token's claims (user simulation, dashboard). */
+    claims: TokenClaims;
     /** performance.now() when the request arrived (the request-context plugin). */
     receivedAt: number;
   }

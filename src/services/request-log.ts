@@ -26,6 +26,25 @@ export interface Call {
   ibmClientId: string | null;
 }
 
+/** A recorded call as the dashboard and the CLI show it. */
+export interface CallView extends Omit<Call, 'clientId' | 'ibmClientId'> {
+  /** Wall time, epoch milliseconds */
+  at: number;
+  polledTooSoon: boolean;
+}
+
+export const callView = (entry: RequestLogEntry): CallView => ({
+  at: entry.at,
+  method: entry.method,
+  route: entry.route,
+  path: entry.path,
+  status: entry.status,
+  latencyMs: entry.latency_ms,
+  correlationId: entry.correlation_id,
+  idempotencyKey: entry.idempotency_key,
+  polledTooSoon: entry.polled_too_soon === 1,
+});
+
 /**
  * Every /pos/v10 call, per client (SPEC §2.5, §10): what the dashboard and the certification report show,
  * and what the operator CLI prints. Recording is a push onto a buffer; the buffer is written in batches, off

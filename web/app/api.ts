@@ -3,16 +3,6 @@ import type { WalletUser, WalletView } from '../../src/services/wallet-view.js';
 
 export type { WalletPayment, WalletView } from '../../src/services/wallet-view.js';
 
-/** A refusal of the platform, with its code and message (the error body every endpoint writes). */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string | null,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const base = `${import.meta.env.BASE_URL}api`;
 const user = (phone: string) => `${base}/users/${encodeURIComponent(phone)}`;
 
@@ -25,8 +15,9 @@ async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown): Pro
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : null;
   if (!response.ok) {
-    const error = (parsed ?? {}) as { code?: string | null; message?: string };
-    throw new ApiError(error.code ?? null, error.message ?? `${response.status} ${response.statusText}`);
+    // The platform's error body names the refusal in words the page shows as they are.
+    const error = (parsed ?? {}) as { message?: string };
+    throw new Error(error.message ?? `${response.status} ${response.statusText}`);
   }
   return parsed as T;
 }

@@ -1,4 +1,5 @@
-import { api, ApiError, type WalletPayment, type WalletView } from './api.js';
+import { alertBox, byId as $ } from '../shared/dom.js';
+import { api, type WalletPayment, type WalletView } from './api.js';
 
 /** How often the wallet asks again, like a phone waiting for the merchant's payment request. */
 const REFRESH_MS = 1000;
@@ -16,9 +17,8 @@ const STATUS_WORDS: Record<string, string> = {
   RejectedByMobilePay: 'Rejected',
 };
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const userSelect = $<HTMLSelectElement>('user');
-const errorBox = $<HTMLParagraphElement>('error');
+const errors = alertBox($('error'));
 const checkinForm = $<HTMLFormElement>('checkin-form');
 const beaconInput = $<HTMLInputElement>('beacon');
 const checkinStatus = $<HTMLParagraphElement>('checkin-status');
@@ -36,16 +36,6 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, c
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
   return node;
-}
-
-function showError(error: unknown): void {
-  errorBox.textContent = error instanceof ApiError || error instanceof Error ? error.message : String(error);
-  errorBox.hidden = false;
-}
-
-function clearError(): void {
-  errorBox.hidden = true;
-  errorBox.textContent = '';
 }
 
 /** A payment waiting for the customer: where, how much, and the two answers (accept only once it has an amount). */
@@ -91,28 +81,28 @@ async function refresh(): Promise<void> {
   try {
     render(await api.wallet(phone));
   } catch (error) {
-    showError(error);
+    errors.show(error);
   }
 }
 
 async function answer(paymentId: string, choice: 'accept' | 'decline'): Promise<void> {
-  clearError();
+  errors.clear();
   try {
     await api.answer(phone, paymentId, choice);
   } catch (error) {
-    showError(error);
+    errors.show(error);
   }
   await refresh();
 }
 
 checkinForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  clearError();
+  errors.clear();
   try {
     await api.checkIn(phone, beaconInput.value.trim());
     beaconInput.value = '';
   } catch (error) {
-    showError(error);
+    errors.show(error);
   }
   await refresh();
 });
@@ -120,7 +110,7 @@ checkinForm.addEventListener('submit', async (event) => {
 userSelect.addEventListener('change', async () => {
   phone = userSelect.value;
   localStorage.setItem(STORED_USER, phone);
-  clearError();
+  errors.clear();
   await refresh();
 });
 
@@ -136,4 +126,4 @@ async function start(): Promise<void> {
   setInterval(refresh, REFRESH_MS);
 }
 
-start().catch(showError);
+start().catch(errors.show);

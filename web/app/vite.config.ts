@@ -1,11 +1,3 @@
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { pageConfig } from '../page-config.js';
 
-// The wallet app is served by the platform under /app/ from dist/web/app (see src/http/web-pages.ts).
-export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
-  base: '/app/',
-  build: { outDir: fileURLToPath(new URL('../../dist/web/app', import.meta.url)), emptyOutDir: true },
-  // During `vite` development the platform (npm start) answers the API.
-  server: { proxy: { '/app/api': 'http://127.0.0.1:8080' } },
-});
+export default pageConfig('app');

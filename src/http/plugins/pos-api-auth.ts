@@ -158,12 +158,16 @@ export async function createIdempotently<T>(idempotency: Idempotency, request: F
 }
 
 /**
- * The sandbox's user simulation needs only a valid access token (MobilePay's sandbox asked no v10 headers
- * there): it acts as the customer, not on behalf of a merchant.
+ * A valid access token and nothing else, its claims on `request.claims`: the sandbox's user simulation (MobilePay's
+ * sandbox asked no v10 headers there: it acts as the customer, not on behalf of a merchant) and the
+ * integrator's dashboard (which shows the client its own calls).
  */
 export function requireAccessToken(scope: FastifyInstance, tokens: TokenService): void {
+  scope.decorateRequest('claims', null as unknown as TokenClaims);
   scope.addHook('onRequest', async (request, reply) => {
     const token = bearerToken(request);
-    if (!token || !(await tokens.verify(token))) return sendError(request, reply, 'UNAUTHORIZED');
+    const claims = token ? await tokens.verify(token) : null;
+    if (!claims) return sendError(request, reply, 'UNAUTHORIZED');
+    request.claims = claims;
   });
 }

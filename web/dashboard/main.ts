@@ -1,0 +1,95 @@
+import { alertBox, byId as $ } from '../shared/dom.js';
+import { recentCalls, signIn, SignedOut, type Call } from './api.js';
+
+/** How often the table is read again while a client is being tested. */
+const REFRESH_MS = 2000;
+const STORED_TOKEN = 'dashboard.token';
+
+const signInForm = $<HTMLFormElement>('sign-in');
+const clientIdInput = $<HTMLInputElement>('client-id');
+const clientSecretInput = $<HTMLInputElement>('client-secret');
+const signedIn = $<HTMLParagraphElement>('signed-in');
+const clientName = $<HTMLSpanElement>('client');
+const errors = alertBox($('error'));
+const section = $<HTMLElement>('calls-section');
+const summary = $<HTMLSpanElement>('summary');
+const tooSoonOnly = $<HTMLInputElement>('too-soon');
+const table = $<HTMLTableSectionElement>('calls');
+
+let token = sessionStorage.getItem(STORED_TOKEN);
+let timer: number | undefined;
+
+function cell(text: string, className?: string): HTMLTableCellElement {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function row(call: Call): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  tr.className = [call.status >= 400 ? 'error' : '', call.polledTooSoon ? 'flagged' : ''].join(' ').trim();
+  tr.append(
+    cell(new Date(call.at).toLocaleTimeString()),
+    cell(`${call.method} ${call.path}`, 'mono'),
+    cell(String(call.status)),
+    cell(call.latencyMs.toFixed(1)),
+    cell(call.correlationId, 'mono'),
+    cell(call.idempotencyKey ?? '', 'mono'),
+    cell(call.polledTooSoon ? 'polled too soon' : ''),
+  );
+  return tr;
+}
+
+function show(signedInAs: string | null): void {
+  signInForm.hidden = signedInAs !== null;
+  signedIn.hidden = section.hidden = signedInAs === null;
+  if (signedInAs !== null) clientName.textContent = `Client ${signedInAs}`;
+}
+
+async function refresh(): Promise<void> {
+  if (!token) return;
+  try {
+    const { clientId, calls } = await recentCalls(token, tooSoonOnly.checked);
+    show(clientId);
+    errors.clear();
+    const failed = calls.filter((c) => c.status >= 400).length;
+    const flagged = calls.filter((c) => c.polledTooSoon).length;
+    summary.textContent = `${calls.length} calls · ${failed} refused · ${flagged} polled too soon`;
+    table.replaceChildren(...calls.map(row));
+  } catch (error) {
+    if (error instanceof SignedOut) signOut();
+    errors.show(error);
+  }
+}
+
+function watch(): void {
+  window.clearInterval(timer);
+  timer = window.setInterval(refresh, REFRESH_MS);
+  void refresh();
+}
+
+function signOut(): void {
+  window.clearInterval(timer);
+  token = null;
+  sessionStorage.removeItem(STORED_TOKEN);
+  show(null);
+}
+
+signInForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    token = await signIn(clientIdInput.value.trim(), clientSecretInput.value);
+    sessionStorage.setItem(STORED_TOKEN, token);
+    clientSecretInput.value = '';
+    watch();
+  } catch (error) {
+    errors.show(error);
+  }
+});
+
+$<HTMLButtonElement>('sign-out').addEventListener('click', signOut);
+tooSoonOnly.addEventListener('change', () => void refresh());
+
+show(null);
+if (token) watch();
