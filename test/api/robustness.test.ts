@@ -115,6 +115,10 @@ for (const engine of ENGINES) {
           assertNoServerError(await simulate(app, token, action, body), `${action} ${JSON.stringify(body)}`);
         }
       }
+      for (const body of oddBodies({ beaconId: pos.beaconId })) {
+        const response = await app.inject({ method: 'POST', url: `/app/api/users/${encodeURIComponent(USERS.credit)}/checkin`, payload: body });
+        assertNoServerError(response, `wallet check-in ${JSON.stringify(body)}`);
+      }
     });
 
     test('text PostgreSQL cannot store (a NUL) where a lookup key is expected is refused as unknown, not a 500', async (t) => {
