@@ -5,7 +5,10 @@ import { api, type WalletPayment, type WalletView } from './api.js';
 const REFRESH_MS = 1000;
 const STORED_USER = 'wallet.phoneNumber';
 
-const STATUS_WORDS: Record<string, string> = {
+/** Every status in a customer's words; a payment reaches the wallet once a customer is paired with it. */
+const STATUS_WORDS: Record<WalletPayment['status'], string> = {
+  Initiated: 'Waiting for you to check in',
+  Prepared: 'Waiting for you to check in',
   Paired: 'Waiting for the amount',
   IssuedToUser: 'Awaiting you',
   Reserved: 'Reserved',
@@ -14,7 +17,6 @@ const STATUS_WORDS: Record<string, string> = {
   CancelledByClient: 'Cancelled by the shop',
   CancelledByMobilePay: 'Timed out',
   ExpiredAndCancelled: 'Reservation expired',
-  RejectedByMobilePay: 'Rejected',
 };
 
 const userSelect = $<HTMLSelectElement>('user');
@@ -44,7 +46,7 @@ function awaitingCard(payment: WalletPayment): HTMLLIElement {
   card.dataset.paymentId = payment.paymentId;
   card.append(element('div', placeText(payment)), element('div', money(payment.amount, payment.currencyCode) || '…', 'amount'));
   if (payment.merchantPaymentLabel) card.append(element('div', payment.merchantPaymentLabel, 'status'));
-  card.append(element('div', STATUS_WORDS[payment.status] ?? payment.status, 'status'));
+  card.append(element('div', STATUS_WORDS[payment.status], 'status'));
   const actions = element('div', undefined, 'actions');
   if (payment.status === 'IssuedToUser') {
     const pay = element('button', `Pay ${money(payment.amount, payment.currencyCode)}`);
@@ -63,7 +65,7 @@ function historyRow(payment: WalletPayment): HTMLLIElement {
   row.dataset.paymentId = payment.paymentId;
   row.append(
     element('span', `${payment.brandName} ${money(payment.capturedAmount ?? payment.amount, payment.currencyCode)}`),
-    element('span', STATUS_WORDS[payment.status] ?? payment.status, 'status'),
+    element('span', STATUS_WORDS[payment.status], 'status'),
   );
   return row;
 }
