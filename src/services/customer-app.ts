@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { DomainError } from '../domain/errors.js';
-import { canonicalBeaconId, isBeaconId, isGuid, isPhoneNumber } from '../domain/ids.js';
+import { canonicalBeaconId, isBeaconId, isGuid } from '../domain/ids.js';
 import { decidePayment } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { checkinsRepository } from '../store/repositories/checkins.js';
@@ -9,7 +9,7 @@ import { customersRepository } from '../store/repositories/customers.js';
 import { paymentsRepository } from '../store/repositories/payments.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
 import type { Customer, Payment, PointOfSale } from '../store/schema.js';
-import { customerViewFor, pairingChanges, type CustomerView } from './customer-profile.js';
+import { customerViewFor, knownCustomer, pairingChanges, type CustomerView } from './customer-profile.js';
 import type { Notifications } from './notifications.js';
 import { disallows } from './payment-details.js';
 import { changeState, untilSaved } from './state-change.js';
@@ -33,7 +33,7 @@ export class CustomerApp {
    * integrator's callback is notified (SPEC §6), queued in the same transaction.
    */
   async checkIn(beaconId: string, phoneNumber: string): Promise<void> {
-    const customer = await this.#customer(phoneNumber);
+    const customer = await knownCustomer(this.db, phoneNumber);
     const pos = await this.#pos(beaconId);
     await untilSaved(this.db, async (trx) => {
       const saved = await this.#checkIn(trx, pos, customer);
@@ -69,14 +69,14 @@ export class CustomerApp {
 
   /** The customer accepts the payment issued to them on the PoS: the amount is reserved on their card. */
   async acceptPayment(beaconId: string, phoneNumber: string): Promise<void> {
-    const customer = await this.#customer(phoneNumber);
+    const customer = await knownCustomer(this.db, phoneNumber);
     const pos = await this.#pos(beaconId);
     await this.#accept(customer, (trx) => this.#activePayment(trx, pos));
   }
 
   /** The wallet's accept: the payment named by its id, which must be the one issued to this customer. */
   async acceptOwnPayment(paymentId: string, phoneNumber: string): Promise<void> {
-    const customer = await this.#customer(phoneNumber);
+    const customer = await knownCustomer(this.db, phoneNumber);
     await this.#accept(customer, (trx) => this.#ownPayment(trx, paymentId, customer));
   }
 
@@ -114,7 +114,7 @@ export class CustomerApp {
 
   /** The wallet's decline: the payment named by its id, which must be paired with this customer. */
   async declineOwnPayment(paymentId: string, phoneNumber: string): Promise<void> {
-    const customer = await this.#customer(phoneNumber);
+    const customer = await knownCustomer(this.db, phoneNumber);
     await this.#decline((trx) => this.#ownPayment(trx, paymentId, customer));
   }
 
@@ -164,13 +164,6 @@ export class CustomerApp {
     if (!payment) throw new DomainError('NOT_FOUND', 'The payment was not found.');
     if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
-  }
-
-  async #customer(phoneNumber: string): Promise<Customer> {
-    // A number no user can have is not looked up: PostgreSQL refuses some text outright (a NUL byte).
-    const customer = isPhoneNumber(phoneNumber) ? await customersRepository.findByPhone(this.db, phoneNumber) : undefined;
-    if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
-    return customer;
   }
 
   async #pos(beaconId: string): Promise<PointOfSale> {

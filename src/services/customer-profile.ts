@@ -1,5 +1,17 @@
 import { createHash } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+import { isPhoneNumber } from '../domain/ids.js';
+import type { Db } from '../store/database.js';
+import { customersRepository } from '../store/repositories/customers.js';
 import type { Customer, PaymentUpdate } from '../store/schema.js';
+
+/** The MobilePay user with this phone number, or 404 3003. */
+export async function knownCustomer(db: Db, phoneNumber: string): Promise<Customer> {
+  // A number no user can have is not looked up: PostgreSQL refuses some text outright (a NUL byte).
+  const customer = isPhoneNumber(phoneNumber) ? await customersRepository.findByPhone(db, phoneNumber) : undefined;
+  if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
+  return customer;
+}
 
 /**
  * What a merchant learns about a customer paired with its payment (or checked in on its PoS). The

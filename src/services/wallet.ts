@@ -1,11 +1,10 @@
 import type { Clock } from '../clock.js';
-import { DomainError } from '../domain/errors.js';
-import { isPhoneNumber } from '../domain/ids.js';
 import { fromMinorUnits } from '../domain/money.js';
 import type { PaymentStatus } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { customersRepository } from '../store/repositories/customers.js';
 import { walletRepository, type PlaceRow } from '../store/repositories/wallet.js';
+import { knownCustomer } from './customer-profile.js';
 import type { Place, WalletUser, WalletView } from './wallet-view.js';
 
 /** How many of a customer's payments the wallet shows. */
@@ -30,8 +29,7 @@ export class Wallet {
   }
 
   async view(phoneNumber: string): Promise<WalletView> {
-    const customer = isPhoneNumber(phoneNumber) ? await customersRepository.findByPhone(this.db, phoneNumber) : undefined;
-    if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
+    const customer = await knownCustomer(this.db, phoneNumber);
     const [checkin, payments] = await Promise.all([
       walletRepository.waitingCheckin(this.db, phoneNumber, this.clock.now()),
       walletRepository.payments(this.db, phoneNumber, RECENT_PAYMENTS),
