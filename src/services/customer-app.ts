@@ -43,6 +43,8 @@ export class CustomerApp {
   }
 
   async #checkIn(trx: Db, pos: PointOfSale, customer: Customer): Promise<boolean> {
+    // Before anything is read: a payment created on this PoS at the same moment must be seen, or see this check-in.
+    await pointsOfSaleRepository.lockForPairing(trx, pos.pos_id);
     const now = this.clock.now();
     const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id);
     if (!active) {

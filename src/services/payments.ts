@@ -219,6 +219,8 @@ export class PaymentsService {
   }
 
   async #create(trx: Db, caller: Caller, flow: PaymentFlow, input: { posId: string; orderId: string }, details: PaymentDetails | null) {
+    // Before anything is read: a check-in racing this create on the same PoS must be seen, or see the payment.
+    await pointsOfSaleRepository.lockForPairing(trx, input.posId);
     const pos = await pointsOfSaleRepository.findById(trx, input.posId);
     if (!pos || pos.deleted_at !== null) throw new DomainError('POS_NOT_FOUND');
     const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);

@@ -21,6 +21,7 @@ import { ENGINES, startPlatform } from '../helpers/platform.js';
 
 const NOBODY = { isUserCheckedIn: false, pollDelayInMs: 1000 };
 const LOYALTY_IDS = ['LOYALTY-1001', 'LOYALTY-1002'];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const UNKNOWN_ID = '0f000000-0000-4000-8000-000000000000';
 
 /** The customer as the PoS's GET …/checkin shows them: the three customer fields. */
@@ -117,6 +118,29 @@ for (const engine of ENGINES) {
         assert.equal((await accept(app, token, pos, USERS.loyalty)).statusCode, 200);
         assert.equal((await getPayment(app, token, paymentId)).status, 'Reserved');
       });
+
+      for (const flow of ['initiate', 'prepare'] as const) {
+        const paired = flow === 'initiate' ? 'IssuedToUser' : 'Paired';
+        test(`a check-in and a payment created (${flow}) on one PoS at the same moment always end ${paired}: 2 × 30 racing pairs`, async (t) => {
+          const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+          const token = await tokenFor(app);
+          const create = flow === 'initiate' ? initiated : prepared;
+          for (let round = 0; round < 2; round++) {
+            const points = await Promise.all(Array.from({ length: 30 }, () => createPos(app, token)));
+            // The create of pair i starts i ms after its check-in: one of the offsets lands inside the check-in's
+            // transaction wherever this machine's timings put it (without the PoS lock, PostgreSQL lost most rounds).
+            const raced = await Promise.all(
+              points.map(async (pos, i) => {
+                const [paymentId, checkin] = await Promise.all([sleep(i).then(() => create(app, token, pos.posId)), checkIn(app, token, pos)]);
+                assert.equal(checkin.statusCode, 200, checkin.body);
+                return paymentId;
+              }),
+            );
+            const statuses = await Promise.all(raced.map(async (paymentId) => (await getPayment(app, token, paymentId)).status));
+            assert.deepEqual(statuses, raced.map(() => paired), 'never an active payment beside a waiting check-in');
+          }
+        });
+      }
 
       test('a waiting check-in pairs with the next prepared payment at once: Paired, then IssuedToUser on ready', async (t) => {
         const { app } = await startPlatform(t, engine, { seed: TEST_SEED });

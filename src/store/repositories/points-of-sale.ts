@@ -14,6 +14,7 @@ const byId = compiledOnce((db) => db.selectFrom('points_of_sale').selectAll().wh
 const activeByBeacon = compiledOnce((db) =>
   db.selectFrom('points_of_sale').selectAll().where('beacon_id', '=', '').where('deleted_at', 'is', null),
 );
+const lockRow = compiledOnce((db) => db.updateTable('points_of_sale').set((eb) => ({ pos_id: eb.ref('pos_id') })).where('pos_id', '=', ''));
 
 export const pointsOfSaleRepository = {
   async findById(db: Db, posId: string): Promise<PointOfSale | undefined> {
@@ -49,6 +50,16 @@ export const pointsOfSaleRepository = {
     if (filter.merchantPosId !== undefined) query = query.where('merchant_pos_id', '=', filter.merchantPosId);
     const rows = await query.orderBy('created_at').orderBy('pos_id').execute();
     return rows.map((r) => r.pos_id);
+  },
+
+  /**
+   * Locks a PoS row until the transaction ends: a check-in and a payment created on one PoS take this lock first,
+   * so one of them waits for the other's commit and then sees it (under PostgreSQL's read committed, each would
+   * otherwise miss the other: an active payment beside a waiting check-in). A no-op update is the row lock both
+   * engines understand (SQLite has no FOR UPDATE; its writers are serialized anyway).
+   */
+  async lockForPairing(db: Db, posId: string): Promise<void> {
+    await lockRow(db, [posId]);
   },
 
   async insert(db: Db, pos: NewPointOfSale): Promise<void> {
