@@ -5,6 +5,7 @@ import { startBackgroundWork } from './jobs/background.js';
 import { baseUrlOf, createPlatform, type Platform } from './platform.js';
 import { DEMO_CLIENT, DEMO_STORE_ID, DEMO_VAT_NUMBER } from './services/demo-data.js';
 import { SeedError } from './services/seed.js';
+import { DatabaseInUseError } from './store/sqlite-server-lock.js';
 
 /** What an operator needs to start using a fresh platform, printed once it listens. */
 function banner(platform: Platform, config: Config): string {
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof SeedError) {
       process.stderr.write(`Seed error: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof DatabaseInUseError) {
+      process.stderr.write(`Database in use: ${error.message}\n`);
       process.exit(2);
     }
     throw error;

@@ -63,7 +63,7 @@ export const baseUrlOf = (config: Config): string =>
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const clock = options.clock ?? new Clock();
-  const opened = await openDatabase(config.database);
+  const opened = await openDatabase(config.database, { serve: true });
   try {
     await migrateToLatest(opened);
     const db = opened.db;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from
 import type { DatabaseTarget } from '../config.js';
 import { enablePaymentCache } from './payment-cache.js';
 import type { Database } from './schema.js';
+import { claimServerLock } from './sqlite-server-lock.js';
 
 export type Db = Kysely<Database>;
 
@@ -46,12 +47,35 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   };
 }
 
+export interface OpenOptions {
+  /**
+   * Opened by a platform process that serves the database (not by the operator CLI): an SQLite file is then
+   * claimed for this process alone, and a second server on it refuses to start (DatabaseInUseError).
+   */
+  serve?: boolean;
+}
+
+/** The signing keys and client secrets' hashes live in the database: its files are readable by their owner only. */
+const OWNER_ONLY = 0o600;
+
+/**
+ * Creates an SQLite file readable by its owner only, and narrows one an older version made readable by others.
+ * SQLite creates the -wal and -shm files with the database file's permissions.
+ */
+function ownerOnlySqliteFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', OWNER_ONLY));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, OWNER_ONLY);
+}
+
 /**
  * The one place that knows SQLite from PostgreSQL. Everything else uses portable Kysely.
  */
-export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<OpenDatabase> {
   if (target.engine === 'sqlite') {
-    if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+    const inMemory = target.file === ':memory:';
+    if (!inMemory) ownerOnlySqliteFile(target.file);
+    const serverLock = options.serve && !inMemory ? claimServerLock(target.file) : undefined;
     const sqlite = new SQLite(target.file);
     // WAL with synchronous=NORMAL loses nothing when the process dies (only an OS crash can lose the last
     // commits) and is five times faster than FULL; busy_timeout covers the operator CLI writing alongside.
@@ -62,7 +86,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     // One platform process serves an SQLite database (several share a PostgreSQL), so it may cache payments.
     enablePaymentCache(db);
-    return { db, engine: 'sqlite', close: () => db.destroy() };
+    return {
+      db,
+      engine: 'sqlite',
+      close: async () => {
+        await db.destroy();
+        serverLock?.release();
+      },
+    };
   }
 
   // Epoch-millisecond times, money and counts are bigint/numeric in PostgreSQL; all fit a JS number exactly.

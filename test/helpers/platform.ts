@@ -31,7 +31,7 @@ export function persistentDatabase(engine: Engine): DatabaseTarget {
 
 export async function dropDatabase(target: DatabaseTarget): Promise<void> {
   if (target.engine === 'sqlite') {
-    if (target.file !== ':memory:') for (const suffix of ['', '-wal', '-shm']) rmSync(target.file + suffix, { force: true });
+    if (target.file !== ':memory:') for (const suffix of ['', '-wal', '-shm', '.server-lock']) rmSync(target.file + suffix, { force: true });
     return;
   }
   if (!target.schema) return;

@@ -79,6 +79,20 @@ describe('starting the platform as a process', () => {
     assert.doesNotMatch(badSeed.output(), /\n\s+at /, 'no stack trace');
   });
 
+  test('a second process on the SQLite file another one serves exits with code 2 and says so; the first keeps serving', async (t) => {
+    const cwd = await mkdtemp(join(tmpdir(), 'pos-start-'));
+    t.after(() => rm(cwd, { recursive: true, force: true }));
+    const port = await freePort();
+    const first = start(cwd, { PORT: String(port) });
+    t.after(() => first.child.kill('SIGKILL'));
+    await waitFor(() => first.output().includes('Try it:'), 'the first start');
+
+    const second = start(cwd, { PORT: String(await freePort()) });
+    assert.equal(await second.exited, 2, second.output());
+    assert.match(second.output(), /Database in use: .*mobilepay-pos\.db is already served by another platform process/);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+  });
+
   test('a reservation that fell due while the platform was down is expired by the restarted process before it serves', async (t) => {
     const cwd = await mkdtemp(join(tmpdir(), 'pos-start-'));
     t.after(() => rm(cwd, { recursive: true, force: true }));
