@@ -13,7 +13,7 @@ import {
   type PaymentStatus,
 } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
-import { uniqueViolation } from '../store/constraint-violation.js';
+import { UniqueViolation } from '../store/constraint-violation.js';
 import { balancesRepository } from '../store/repositories/balances.js';
 import { checkinsRepository } from '../store/repositories/checkins.js';
 import { customersRepository } from '../store/repositories/customers.js';
@@ -253,9 +253,8 @@ export class PaymentsService {
         ...this.#activity(),
       });
     } catch (error) {
-      // The partial unique index decides when two initiates on one PoS race past the check above (SQLite names
-      // its column, PostgreSQL the index).
-      if (/payments\.pos_id|payments_one_active_per_pos/.test(uniqueViolation(error) ?? '')) throw new DomainError('ACTIVE_PAYMENT_EXISTS');
+      // The database's rule stands behind the check above.
+      if (error instanceof UniqueViolation && error.rule === 'activePaymentPerPos') throw new DomainError('ACTIVE_PAYMENT_EXISTS');
       throw error;
     }
     return { paymentId };

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { canonicalBeaconId, isBeaconId, newId } from '../domain/ids.js';
 import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
-import { uniqueViolation } from '../store/constraint-violation.js';
+import { UniqueViolation } from '../store/constraint-violation.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
 import type { PointOfSale } from '../store/schema.js';
@@ -97,9 +97,8 @@ export class PointsOfSaleService {
         deleted_at: null,
       });
     } catch (error) {
-      const violated = uniqueViolation(error);
-      if (violated?.includes('beacon')) throw new DomainError('BEACON_ID_IN_USE');
-      if (violated?.includes('merchant_pos_id')) throw new DomainError('MERCHANT_POS_ID_IN_USE');
+      if (error instanceof UniqueViolation && error.rule === 'activeBeacon') throw new DomainError('BEACON_ID_IN_USE');
+      if (error instanceof UniqueViolation && error.rule === 'activeMerchantPosId') throw new DomainError('MERCHANT_POS_ID_IN_USE');
       throw error;
     }
     return { posId };

@@ -41,11 +41,12 @@ export async function changeState<Row extends { status: string }>(db: Db, change
 
 /**
  * Runs `attempt` in a transaction until it reports its conditional update saved (true). False means a
- * concurrent change got there first; the next attempt sees it and decides again.
+ * concurrent change got there first; the next attempt sees it and decides again. Losing every attempt is a
+ * refusal (409: the object kept changing), never an internal error.
  */
 export async function untilSaved(db: Db, attempt: (trx: Db) => Promise<boolean>): Promise<void> {
   for (let i = 0; i < MAX_ATTEMPTS; i++) {
     if (await db.transaction().execute(attempt)) return;
   }
-  throw new Error(`state change lost ${MAX_ATTEMPTS} races in a row`);
+  throw new DomainError('STALE_EVENT');
 }

@@ -269,6 +269,19 @@ for (const engine of ENGINES) {
           assert.equal(r.json().code, '1202');
         }
       });
+
+      test('20 concurrent creates with different keys and one merchantPosId: exactly one wins, the rest are 409 1200', async (t) => {
+        const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+        const token = await tokenFor(app);
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, () => v10(app, 'POST', '/pointofsales', { token, idempotencyKey: key() }, posBody({ merchantPosId: 'till-race' }))),
+        );
+        assert.equal(responses.filter((r) => r.statusCode === 200).length, 1);
+        for (const r of responses.filter((r) => r.statusCode !== 200)) {
+          assert.equal(r.statusCode, 409);
+          assert.equal(r.json().code, '1200');
+        }
+      });
     });
   });
 }

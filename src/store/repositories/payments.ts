@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { ACTIVE_PAYMENT_STATUSES, type PaymentStatus } from '../../domain/payment-state.js';
 import { compiledOnce } from '../compiled-once.js';
+import { reportingUniqueViolations } from '../constraint-violation.js';
 import { cachedPayment, invalidatePayment, readPayment } from '../payment-cache.js';
 import type { Db } from '../database.js';
 import type { NewPayment, Payment, PaymentUpdate } from '../schema.js';
@@ -24,9 +25,10 @@ const activeOnPos = compiledOnce((db) =>
 );
 
 export const paymentsRepository = {
+  /** Throws UniqueViolation('activePaymentPerPos') when the PoS already has an active payment. */
   async insert(db: Db, payment: NewPayment): Promise<void> {
     invalidatePayment(db, payment.payment_id);
-    await db.insertInto('payments').values(payment).execute();
+    await reportingUniqueViolations(db.insertInto('payments').values(payment).execute());
   },
 
   /** Through the payment cache where the engine has one: the polling GET's read. */

@@ -1,4 +1,5 @@
 import { compiledOnce } from '../compiled-once.js';
+import { reportingUniqueViolations } from '../constraint-violation.js';
 import type { Db } from '../database.js';
 import type { NewPointOfSale, PointOfSale } from '../schema.js';
 
@@ -62,8 +63,9 @@ export const pointsOfSaleRepository = {
     await lockRow(db, [posId]);
   },
 
+  /** Throws UniqueViolation('activeBeacon' or 'activeMerchantPosId') when an active PoS has the beacon or merchantPosId. */
   async insert(db: Db, pos: NewPointOfSale): Promise<void> {
-    await db.insertInto('points_of_sale').values(pos).execute();
+    await reportingUniqueViolations(db.insertInto('points_of_sale').values(pos).execute());
   },
 
   /** Marks an active PoS deleted; false when it was already deleted (a lost race or a retry). */
