@@ -13,13 +13,26 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+const INTROSPECTION_RETRIES = 5;
+
+/**
+ * Before it migrates, Kysely's migrator lists every table of the database, calling functions on each schema's
+ * name (PostgreSQL). When another schema is dropped meanwhile (another tenant's, or a test's), those calls fail
+ * with "schema … does not exist" or "relation … does not exist"; nothing was migrated yet, so it is tried again.
+ */
+const vanishedDuringIntrospection = (error: unknown) => ['3F000', '42P01'].includes((error as { code?: string }).code ?? '');
+
 /**
  * Applies pending migrations. Kysely takes a lock table on both engines, so several platform processes
  * starting together against one PostgreSQL migrate once. On PostgreSQL Kysely's bookkeeping tables are named
  * with their schema: unqualified, Kysely would take another schema's tables for its own and fail.
  */
 export async function migrateToLatest({ db, schema }: Pick<OpenDatabase, 'db' | 'schema'>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  let { error, results } = await migrator.migrateToLatest();
+  for (let retry = 0; retry < INTROSPECTION_RETRIES && error && vanishedDuringIntrospection(error); retry++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
