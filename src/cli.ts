@@ -9,6 +9,7 @@ import { addMerchantCommands } from './cli/merchant-commands.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { CallbackUrlRule } from './services/callback-urls.js';
 import { Onboarding, OnboardingError } from './services/onboarding.js';
 import { SandboxClock } from './services/sandbox-clock.js';
 import { openDatabase, type OpenDatabase } from './store/database.js';
@@ -37,7 +38,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         const clock = new Clock();
         // The operator acts at platform time, which the sandbox clock may have moved.
         if (config.sandbox) await new SandboxClock(opened.db, clock).sync();
-        session = { config, db: opened.db, clock, onboarding: new Onboarding(opened.db, clock) };
+        session = { config, db: opened.db, clock, onboarding: new Onboarding(opened.db, clock, new CallbackUrlRule(config.sandbox)) };
       }
       return session;
     },
