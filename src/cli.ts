@@ -6,6 +6,7 @@ import { CliError, type CliContext, type CliIo, type Session } from './cli/conte
 import { addEngineCommands } from './cli/engine-commands.js';
 import { addIntegratorCommands } from './cli/integrator-commands.js';
 import { addMerchantCommands } from './cli/merchant-commands.js';
+import { addNotificationCommands } from './cli/notification-commands.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -46,13 +47,14 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
 
   // Settings made before the sub-commands are added are inherited by them.
   const program = new Command('pos-admin')
-    .description('Operate the MobilePay PoS v10 platform: onboard merchants, integrators and users, rotate signing keys, read the calls of a client, pay out stores.')
+    .description('Operate the MobilePay PoS v10 platform: onboard merchants, integrators and users, rotate signing keys, read the calls of a client and the notifications sent to integrators, pay out stores.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   addMerchantCommands(program, cli);
   addIntegratorCommands(program, cli);
   addUserCommands(program, cli);
   addEngineCommands(program, cli);
+  addNotificationCommands(program, cli);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

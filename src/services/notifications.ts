@@ -3,7 +3,7 @@ import { newId } from '../domain/ids.js';
 import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
-import { notificationsRepository } from '../store/repositories/notifications.js';
+import { notificationsRepository, type NotificationWithAttempts } from '../store/repositories/notifications.js';
 import type { PointOfSale } from '../store/schema.js';
 import { originOf } from './callback-urls.js';
 
@@ -48,4 +48,26 @@ export class Notifications {
   deliverSoon(): void {
     this.wakeWorker();
   }
+}
+
+/** A notification as the operator (and later the integrator's console) sees it, with every attempt. */
+export interface NotificationView {
+  notificationId: string;
+  url: string;
+  /** Platform times, epoch milliseconds */
+  createdAt: number;
+  state: 'delivered' | 'pending' | 'given up';
+  nextAttemptAt: number | null;
+  attempts: { attempt: number; at: number; status: number | null; error: string | null; latencyMs: number }[];
+}
+
+export function notificationView(n: NotificationWithAttempts): NotificationView {
+  return {
+    notificationId: n.notification_id,
+    url: n.url,
+    createdAt: n.created_at,
+    state: n.delivered_at !== null ? 'delivered' : n.next_attempt_at !== null ? 'pending' : 'given up',
+    nextAttemptAt: n.next_attempt_at,
+    attempts: n.attemptLog.map((a) => ({ attempt: a.attempt, at: a.attempted_at, status: a.status, error: a.error, latencyMs: a.latency_ms })),
+  };
 }
