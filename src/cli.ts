@@ -6,9 +6,11 @@ import { CliError, type CliContext, type CliIo, type Session } from './cli/conte
 import { addEngineCommands } from './cli/engine-commands.js';
 import { addIntegratorCommands } from './cli/integrator-commands.js';
 import { addMerchantCommands } from './cli/merchant-commands.js';
+import { addNotificationCommands } from './cli/notification-commands.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { CallbackUrlRule } from './services/callback-urls.js';
 import { Onboarding, OnboardingError } from './services/onboarding.js';
 import { SandboxClock } from './services/sandbox-clock.js';
 import { openDatabase, type OpenDatabase } from './store/database.js';
@@ -37,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         const clock = new Clock();
         // The operator acts at platform time, which the sandbox clock may have moved.
         if (config.sandbox) await new SandboxClock(opened.db, clock).sync();
-        session = { config, db: opened.db, clock, onboarding: new Onboarding(opened.db, clock) };
+        session = { config, db: opened.db, clock, onboarding: new Onboarding(opened.db, clock, new CallbackUrlRule(config.sandbox)) };
       }
       return session;
     },
@@ -45,13 +47,14 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
 
   // Settings made before the sub-commands are added are inherited by them.
   const program = new Command('pos-admin')
-    .description('Operate the MobilePay PoS v10 platform: onboard merchants, integrators and users, rotate signing keys, read the calls of a client, pay out stores.')
+    .description('Operate the MobilePay PoS v10 platform: onboard merchants, integrators and users, rotate signing keys, read the calls of a client and the notifications sent to integrators, pay out stores.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   addMerchantCommands(program, cli);
   addIntegratorCommands(program, cli);
   addUserCommands(program, cli);
   addEngineCommands(program, cli);
+  addNotificationCommands(program, cli);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -69,14 +69,14 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(banner(platform, config));
 
-  // Graceful shutdown: stop accepting, let in-flight requests finish, then close the database.
+  // Graceful shutdown: stop accepting and let in-flight requests finish while notification deliveries under way
+  // are aborted (they stay pending for the next process), then close the database.
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    await app.close();
-    await background.stop();
+    await Promise.all([app.close(), background.stop()]);
     await platform.close();
     process.exit(0);
   };

@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import { openDatabase, type Db, type OpenDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { DueTimers } from './jobs/due-timers.js';
+import { DEFAULT_DELIVERY_LIMITS, NotificationDeliveries, type DeliveryLimits } from './jobs/notification-deliveries.js';
+import { CallbackUrlRule } from './services/callback-urls.js';
 import { CustomerApp } from './services/customer-app.js';
 import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
@@ -43,6 +45,8 @@ export interface Platform {
   wallet: Wallet;
   payouts: Payouts;
   notifications: Notifications;
+  /** The notification delivery worker: woken by check-ins and the sandbox clock, polling once started. */
+  deliveries: NotificationDeliveries;
   sandboxClock: SandboxClock;
   dueTimers: DueTimers;
   requestLog: RequestLog;
@@ -52,6 +56,8 @@ export interface Platform {
 export interface PlatformOptions {
   clock?: Clock;
   logger?: Pick<Logger, 'info' | 'warn'>;
+  /** Bounds and timeout of notification deliveries (tests shorten them) */
+  deliveryLimits?: Partial<DeliveryLimits>;
 }
 
 export const baseUrlOf = (config: Config): string =>
@@ -71,7 +77,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const tokens = new TokenService(db, clock, { issuer, lifetimeSeconds: config.tokenLifetimeSeconds });
     await tokens.ensureSigningKey();
 
-    const onboarding = new Onboarding(db, clock);
+    const callbackUrls = new CallbackUrlRule(config.sandbox);
+    const onboarding = new Onboarding(db, clock, callbackUrls);
     if (config.sandbox) await applySeed(onboarding, { users: BUILT_IN_TEST_USERS }, 'built-in test users');
     if (config.demoData) await applySeed(onboarding, DEMO_SEED, 'demo data');
     if (config.seedFile) await applySeed(onboarding, await readSeedFile(config.seedFile), config.seedFile);
@@ -86,7 +93,10 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const { timings, pollDelayMs } = config;
     const payments = new PaymentsService(db, clock, merchants, timings, pollDelayMs);
     const refunds = new RefundsService(db, clock, merchants, timings, pollDelayMs);
-    const notifications = new Notifications(db, clock);
+    const deliveries = new NotificationDeliveries(db, clock, callbackUrls, { ...DEFAULT_DELIVERY_LIMITS, ...options.deliveryLimits }, (err) =>
+      options.logger?.warn({ err }, 'notification delivery failed'),
+    );
+    const notifications = new Notifications(clock, () => deliveries.wake());
     const customerApp = new CustomerApp(db, clock, timings, notifications);
     const requestLog = new RequestLog(db, clock, pollDelayMs);
     return {
@@ -109,9 +119,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       payouts,
       sandboxClock,
       notifications,
-      dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts, notifications),
+      deliveries,
+      dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
       requestLog,
       async close() {
+        await deliveries.stop();
         await requestLog.stop();
         await opened.close();
       },

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { Payouts } from '../services/payouts.js';
 import { callView } from '../services/request-log.js';
 import { requestLogRepository } from '../store/repositories/request-log.js';
-import { CliError, type CliContext } from './context.js';
-import { JSON_OPTION_HELP, printRecords, timestamp, yesNo } from './format.js';
+import type { CliContext } from './context.js';
+import { JSON_OPTION_HELP, parseLimit, printRecords, timestamp, yesNo } from './format.js';
 
 /** `requests` and `payout`: what the engine recorded of a client's calls, and the stores' payout. */
 export function addEngineCommands(program: Command, cli: CliContext): void {
@@ -15,8 +15,7 @@ export function addEngineCommands(program: Command, cli: CliContext): void {
     .option('--too-soon', 'only the polls that came too soon')
     .option('--json', JSON_OPTION_HELP)
     .action(async (opts: { client: string; limit: string; tooSoon?: boolean; json?: boolean }) => {
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit takes a whole number from 1 to 10000');
+      const limit = parseLimit(opts.limit);
       const { db } = await cli.session();
       const calls = (await requestLogRepository.recent(db, { clientId: opts.client, limit, onlyPolledTooSoon: opts.tooSoon })).map((entry) => {
         const { route: _route, ...call } = callView(entry);

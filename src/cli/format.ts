@@ -1,4 +1,4 @@
-import type { Writer } from './context.js';
+import { CliError, type Writer } from './context.js';
 
 export const JSON_OPTION_HELP = 'print JSON (for scripts) instead of a table';
 
@@ -32,3 +32,10 @@ export function printRecords<T>(
 export const timestamp = (epochMs: number): string => new Date(epochMs).toISOString();
 
 export const yesNo = (flag: boolean): string => (flag ? 'yes' : 'no');
+
+/** A `--limit` value: a whole number from 1 to 10000. */
+export function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new CliError('--limit takes a whole number from 1 to 10000');
+  return limit;
+}

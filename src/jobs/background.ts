@@ -11,7 +11,8 @@ export interface BackgroundWork {
 
 /**
  * What a running platform process does besides answering requests: the due-timer worker (first run at once,
- * so timers that fell due while the platform was down fire now), request-log writes, and the hourly purge of
+ * so timers that fell due while the platform was down fire now), the notification delivery worker (started,
+ * not waited for), request-log writes, and the hourly purge of
  * expired idempotency keys and old request-log records. Every process sharing a database runs all of it.
  */
 export async function startBackgroundWork(platform: Platform, onError: (error: unknown, what: string) => void): Promise<BackgroundWork> {
@@ -31,12 +32,17 @@ export async function startBackgroundWork(platform: Platform, onError: (error: u
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
   platform.requestLog.start((error) => onError(error, 'request log'));
+  // Started, never awaited: start-up does not wait for any receiver.
+  platform.deliveries.start();
 
   return {
     async stop() {
       clearInterval(worker);
+      // Deliveries under way are aborted at once, their claims given back for the next process.
+      const deliveriesStopped = platform.deliveries.stop();
       clearInterval(housekeeping);
       await ticking;
+      await deliveriesStopped;
     },
   };
 }

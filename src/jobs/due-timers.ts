@@ -1,6 +1,5 @@
 import type { Clock } from '../clock.js';
 import type { CustomerApp } from '../services/customer-app.js';
-import type { Notifications } from '../services/notifications.js';
 import type { PaymentsService } from '../services/payments.js';
 import type { Payouts } from '../services/payouts.js';
 import type { RefundsService } from '../services/refunds.js';
@@ -17,17 +16,17 @@ export interface DueRun {
   refunds: number;
   checkins: number;
   payouts: number;
-  /** Check-in notifications delivered (attempts that failed are retried later) */
-  notifications: number;
 }
 
 /**
  * The due-timer worker. Every timeout is a due time kept on its row, written in the transaction that entered
- * the state (payment and refund `expires_at`, check-in `expires_at`, the next payout, a notification's next attempt). A run processes every
+ * the state (payment and refund `expires_at`, check-in `expires_at`, the next payout). A run processes every
  * item due at platform time `now`, each in a transaction of its own whose conditional update is the claim: when
  * several processes run together on one PostgreSQL, or a timer races a client's request, exactly one moves the
  * item and the others find it moved. Nothing is kept in memory, so a restart loses no timer: one that fell due
- * while the platform was down is processed by the first run after start.
+ * while the platform was down is processed by the first run after start. A notification's next attempt is due
+ * in platform time too, but its delivery worker (notification-deliveries.ts) runs it: a run here never waits
+ * for an integrator's receiver.
  */
 export class DueTimers {
   #running: Promise<DueRun> | null = null;
@@ -39,7 +38,6 @@ export class DueTimers {
     private readonly refunds: RefundsService,
     private readonly customers: CustomerApp,
     private readonly payouts: Payouts,
-    private readonly notifications: Notifications,
   ) {}
 
   /** Processes everything due now. Runs of one process never overlap: a second caller waits for the run under way, then runs. */
@@ -65,7 +63,6 @@ export class DueTimers {
       ),
       checkins: await this.customers.expireCheckins(now),
       payouts: await this.payouts.runDue(now),
-      notifications: await this.notifications.deliverDue(now),
     };
   }
 }

@@ -40,6 +40,7 @@ export class CustomerApp {
       if (saved) await this.notifications.queueCheckIn(trx, pos);
       return saved;
     });
+    this.notifications.deliverSoon();
   }
 
   async #checkIn(trx: Db, pos: PointOfSale, customer: Customer): Promise<boolean> {

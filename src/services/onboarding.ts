@@ -7,6 +7,7 @@ import { customersRepository } from '../store/repositories/customers.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import type { Customer, Integrator, Merchant, Store } from '../store/schema.js';
+import type { CallbackUrlRule } from './callback-urls.js';
 import { generateSecret, hashSecret, verifySecret } from './secrets.js';
 import { isMerchantLocationId } from './stores.js';
 
@@ -45,6 +46,7 @@ export class Onboarding {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly callbackUrls: CallbackUrlRule,
   ) {}
 
   async upsertMerchant(input: { vatNumber: string; name: string; merchantId?: string }): Promise<Merchant> {
@@ -172,7 +174,8 @@ export class Onboarding {
 
   async upsertCallbackAlias(integratorName: string, alias: string, url: string): Promise<void> {
     check(isValidText(alias), `alias "${alias}" must be 1-36 valid characters`);
-    check(isCallbackUrl(url), `url "${url}" must be https://, or http:// on loopback`);
+    const refused = await this.callbackUrls.refusal(url);
+    if (refused !== undefined) throw new OnboardingError(refused);
     const integrator = await integratorsRepository.findByName(this.db, integratorName);
     check(integrator !== undefined, `no integrator named "${integratorName}"`);
     await integratorsRepository.upsertCallbackAlias(this.db, { integrator_id: integrator.integrator_id, alias, url });
@@ -196,17 +199,4 @@ export class Onboarding {
       existing.partial_capture_possible === customer.partial_capture_possible;
     if (!unchanged) await customersRepository.upsert(this.db, customer);
   }
-}
-
-/** MobilePay called only whitelisted HTTPS endpoints; the sandbox also allows plain HTTP on loopback. */
-export function isCallbackUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol === 'https:') return true;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  return parsed.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
 }

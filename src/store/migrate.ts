@@ -3,12 +3,14 @@ import type { OpenDatabase } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as engine from './migrations/0002-engine.js';
 import * as wallet from './migrations/0003-wallet.js';
+import * as deliveries from './migrations/0004-deliveries.js';
 
 /** Migrations are listed in code (not read from a folder), so the compiled build and tests see the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-engine': engine,
   '0003-wallet': wallet,
+  '0004-deliveries': deliveries,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -28,6 +28,7 @@ export interface Database {
   platform_state: PlatformStateTable;
   request_log: RequestLogTable;
   notifications: NotificationTable;
+  notification_attempts: NotificationAttemptTable;
 }
 
 export interface MerchantTable {
@@ -237,14 +238,37 @@ export interface NotificationTable {
   url: string;
   /** The JSON body to POST */
   payload: string;
-  /** Delivery attempts made (or under way) */
+  /** The URL's origin (scheme, host, port): deliveries are bounded per receiver */
+  origin: string;
+  /** Delivery attempts made (an attempt under way counts once it has an outcome) */
   attempts: number;
   /** Platform time of the next attempt; null once delivered or given up */
   next_attempt_at: number | null;
+  /** The claim of the process making an attempt now (a random id); null when no attempt is under way */
+  lease_token: string | null;
+  /**
+   * Wall time the claim ends: a process killed mid-attempt never completes it, and once this passes another
+   * process makes the attempt. Wall time, because the sandbox clock jumping must not end a live claim.
+   */
+  leased_until: number | null;
   delivered_at: number | null;
   /** Why the latest attempt failed, for the operator */
   last_error: string | null;
   created_at: number;
+}
+
+/** One completed delivery attempt of a notification, for the integrator and the operator to see. */
+export interface NotificationAttemptTable {
+  notification_id: string;
+  /** 1 for the first attempt, up to 4 */
+  attempt: number;
+  /** Platform time the attempt started */
+  attempted_at: number;
+  /** The receiver's HTTP status; null when there was no answer */
+  status: number | null;
+  /** Why there was no answer (refused, timed out, connection error); null when there was one */
+  error: string | null;
+  latency_ms: number;
 }
 
 export interface PlatformStateTable {
@@ -253,6 +277,7 @@ export interface PlatformStateTable {
 }
 
 export type Notification = Selectable<NotificationTable>;
+export type NotificationAttempt = Selectable<NotificationAttemptTable>;
 
 export type CurrencyCode = 'DKK' | 'EUR';
 export type PlannedCaptureDelay = 'None' | 'LessThan24Hours' | 'LessThan14Days';

@@ -16,6 +16,7 @@ import { applySeed } from '../../src/services/seed.js';
 import { TokenService } from '../../src/services/tokens.js';
 import { openDatabase } from '../../src/store/database.js';
 import { balancesRepository } from '../../src/store/repositories/balances.js';
+import { notificationsRepository } from '../../src/store/repositories/notifications.js';
 import { signingKeysRepository } from '../../src/store/repositories/signing-keys.js';
 import { CLIENT_1, STORE_A1, TEST_SEED, tokenFor } from '../helpers/fixtures.js';
 import { capturedPayment, getPayment } from '../helpers/flows.js';
@@ -33,11 +34,16 @@ interface CliResult {
 }
 
 /** Runs `pos-admin` as the operator does: a process of its own, configured by DATABASE_URL only. */
-async function posAdmin(databaseUrl: string, ...args: string[]): Promise<CliResult> {
+function posAdmin(databaseUrl: string, ...args: string[]): Promise<CliResult> {
+  return posAdminWith({}, databaseUrl, ...args);
+}
+
+/** Runs `pos-admin` with more of the environment set (such as SANDBOX). */
+async function posAdminWith(env: Record<string, string>, databaseUrl: string, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+      env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -48,8 +54,12 @@ async function posAdmin(databaseUrl: string, ...args: string[]): Promise<CliResu
 }
 
 /** The output of a command that must succeed, with what it printed to stderr in the message if not. */
-async function ok(databaseUrl: string, ...args: string[]): Promise<string> {
-  const result = await posAdmin(databaseUrl, ...args);
+function ok(databaseUrl: string, ...args: string[]): Promise<string> {
+  return okWith({}, databaseUrl, ...args);
+}
+
+async function okWith(env: Record<string, string>, databaseUrl: string, ...args: string[]): Promise<string> {
+  const result = await posAdminWith(env, databaseUrl, ...args);
   assert.equal(result.code, 0, `pos-admin ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
@@ -153,6 +163,45 @@ describe('pos-admin', { concurrency: true }, () => {
         assert.equal(refused.code, 2);
         assert.match(refused.stderr, /^error: url "http:\/\/example.com" must be [^\n]*loopback\n$/);
         assert.match(await ok(databaseUrl, ...alias, 'http://127.0.0.1:9999/notify'), /kasse-notify .*http:\/\/127\.0\.0\.1:9999\/notify/);
+      });
+
+      test('alias set in production mode refuses http:// and non-public hosts, naming the rule', async () => {
+        const alias = ['alias', 'set', '--integrator', 'Kasse ApS', '--alias', 'kasse-prod', '--url'];
+        const production = { SANDBOX: 'false' };
+        const plain = await posAdminWith(production, databaseUrl, ...alias, 'http://127.0.0.1:9999/notify');
+        assert.equal(plain.code, 2);
+        assert.equal(plain.stderr, 'error: url "http://127.0.0.1:9999/notify": must be https:// (production mode delivers only to public addresses)\n');
+        const internal = await posAdminWith(production, databaseUrl, ...alias, 'https://192.168.0.10/notify');
+        assert.equal(internal.code, 2);
+        assert.match(internal.stderr, /^error: url "https:\/\/192\.168\.0\.10\/notify": host 192\.168\.0\.10 is a private \(10\/8, 172\.16\/12, 192\.168\/16\) address/);
+        assert.match(await okWith(production, databaseUrl, ...alias, 'https://93.184.215.14/notify'), /kasse-prod .*https:\/\/93\.184\.215\.14\/notify/);
+      });
+
+      test('notifications lists recent notifications with their attempts', async () => {
+        const opened = await openDatabase(parseDatabaseUrl(databaseUrl));
+        const id = '00000000-0000-4000-8000-00000000c11e';
+        try {
+          const url = 'http://127.0.0.1:9999/notify';
+          await notificationsRepository.insert(opened.db, { notification_id: id, url, origin: 'http://127.0.0.1:9999', payload: '{}', created_at: 1_000 }, 1_000);
+          assert.ok(await notificationsRepository.claim(opened.db, { notification_id: id, attempts: 0 }, { now: 1_000, wallNow: 1_000 }, 'cli-test', 60_000));
+          const record = { attempted_at: 1_000, status: 503, error: null, latency_ms: 12 };
+          assert.ok(await notificationsRepository.completeAttempt(opened.db, { notification_id: id, attempts: 0 }, 'cli-test', record, { delivered: false, retryAt: 11_000, error: 'answered 503' }));
+        } finally {
+          await opened.close();
+        }
+        assert.deepEqual(JSON.parse(await ok(databaseUrl, 'notifications', '--json')), [
+          {
+            notificationId: id,
+            url: 'http://127.0.0.1:9999/notify',
+            createdAt: '1970-01-01T00:00:01.000Z',
+            state: 'pending',
+            nextAttemptAt: '1970-01-01T00:00:11.000Z',
+            attempts: [{ attempt: 1, at: '1970-01-01T00:00:01.000Z', status: 503, error: null, latencyMs: 12 }],
+          },
+        ]);
+        const table = (await ok(databaseUrl, 'notifications')).trimEnd().split('\n');
+        assert.match(table[0] ?? '', /^CREATED\s+NOTIFICATION ID\s+URL\s+STATE\s+ATTEMPTS$/);
+        assert.match(table[1] ?? '', new RegExp(`^1970-01-01T00:00:01.000Z\\s+${id}\\s+http://127.0.0.1:9999/notify\\s+pending\\s+1: 503 \\(12 ms\\)$`));
       });
 
       test('keys rotate makes a new signing key active and keeps the previous one for its tokens', async () => {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { Clock, ManualTime } from '../../src/clock.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
+import type { DeliveryLimits } from '../../src/jobs/notification-deliveries.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import type { Seed } from '../../src/services/seed.js';
 import type { FastifyInstance } from 'fastify';
@@ -58,6 +59,7 @@ export interface StartOptions {
   time?: ManualTime;
   /** Keep the database after the test (a restart test drops it itself). */
   keepDatabase?: boolean;
+  deliveryLimits?: Partial<DeliveryLimits>;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function startPlatform(t: TestContext, engine: Engine, options: Sta
   const time = options.time ?? new ManualTime();
   // A platform that fails to start must not leave its schema behind: Kysely's migrator looks for its tables in
   // every schema of the database, so a stray schema holding one of them makes later migrations fail.
-  const platform = await createPlatform(config, { clock: new Clock(time.read) }).catch(async (error: unknown) => {
+  const platform = await createPlatform(config, { clock: new Clock(time.read), deliveryLimits: options.deliveryLimits }).catch(async (error: unknown) => {
     if (!options.keepDatabase) await dropDatabase(database);
     throw error;
   });

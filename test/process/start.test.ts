@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { loadConfig } from '../../src/config.js';
+import { createPlatform } from '../../src/platform.js';
+import { notificationsRepository } from '../../src/store/repositories/notifications.js';
+import { Receiver } from '../helpers/receivers.js';
 
 const MAIN = resolve(import.meta.dirname, '../../src/main.ts');
 // Resolved here: the server runs in a temporary directory, where a bare `--import tsx` would not be found.
@@ -149,5 +153,40 @@ describe('starting the platform as a process', () => {
     assert.equal(expired.status, 'ExpiredAndCancelled');
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0, second.output());
+  });
+
+  test('deliveries held by a silent receiver keep neither start-up nor SIGTERM waiting, and stay pending', async (t) => {
+    const cwd = await mkdtemp(join(tmpdir(), 'pos-start-'));
+    t.after(() => rm(cwd, { recursive: true, force: true }));
+    const silent = await Receiver.start();
+    t.after(() => silent.stop());
+    silent.answer = 'hold';
+    const file = join(cwd, 'pos.db');
+    // Two notifications left pending by an earlier process.
+    const earlier = await createPlatform({ ...loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent' }), database: { engine: 'sqlite', file } });
+    for (const id of ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2']) {
+      const now = earlier.clock.now();
+      await notificationsRepository.insert(earlier.db, { notification_id: id, url: silent.url(), origin: new URL(silent.url()).origin, payload: '{}', created_at: now }, now);
+    }
+    await earlier.close();
+
+    const port = await freePort();
+    const server = start(cwd, { PORT: String(port), DATABASE_URL: file });
+    t.after(() => server.child.kill('SIGKILL'));
+    await waitFor(() => server.output().includes('listening on'), 'the start');
+    await waitFor(() => silent.open.now === 2, 'both deliveries to reach the silent receiver');
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0, server.output());
+    assert.equal(silent.held, 2, 'the process ended while the receiver still held both requests unanswered');
+    await waitFor(() => silent.aborted === 2, 'the receiver to see both connections aborted');
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(file, { readonly: true });
+    t.after(() => db.close());
+    assert.deepEqual(db.prepare('select attempts, lease_token, delivered_at from notifications').all(), [
+      { attempts: 0, lease_token: null, delivered_at: null },
+      { attempts: 0, lease_token: null, delivered_at: null },
+    ]);
   });
 });

@@ -68,6 +68,21 @@ for (const engine of ENGINES) {
         return true;
       });
     });
+
+    test('in production mode a callback URL to a non-public address is refused, naming the alias and the rule', async (t) => {
+      const { platform } = await startPlatform(t, engine, { env: { SANDBOX: 'false' } });
+      const seed = (url: string): Seed => ({ integrators: [{ name: 'Kasse ApS', callbackAliases: [{ alias: 'kasse-notify', url }] }] });
+      await assert.rejects(applySeed(platform.onboarding, seed('https://[fd00::5]/notify'), 'seed.json'), (error: Error) => {
+        assert.ok(error instanceof SeedError);
+        assert.equal(
+          error.message,
+          'seed.json: /integrators/0/callbackAliases/0: url "https://[fd00::5]/notify": host fd00::5 is a unique-local (fc00::/7) address (production mode delivers only to public addresses)',
+        );
+        return true;
+      });
+      await assert.rejects(applySeed(platform.onboarding, seed('http://127.0.0.1:9999/notify')), /callbackAliases\/0: url .*must be https:\/\//);
+      await applySeed(platform.onboarding, seed('https://93.184.215.14/notify'));
+    });
   });
 }
 

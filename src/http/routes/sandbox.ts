@@ -8,7 +8,8 @@ const tags = ['Sandbox'];
 
 /**
  * The sandbox clock (SPEC §9): read platform time, or move it forward and run everything that became due
- * (expiries, auto-captures, check-in timeouts, payouts) before answering.
+ * (expiries, auto-captures, check-in timeouts, payouts) before answering; notification retries that fell due
+ * are started, never waited for.
  */
 export const sandboxRoutes =
   (platform: Platform): FastifyPluginAsyncTypebox =>
@@ -39,6 +40,8 @@ export const sandboxRoutes =
       async (request) => {
         await platform.sandboxClock.advance(request.body.advanceMs);
         await platform.dueTimers.runDue();
+        // Deliveries whose retry fell due start now, but their receivers are not waited for.
+        platform.deliveries.wake();
         return nowIso();
       },
     );
