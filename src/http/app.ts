@@ -11,6 +11,7 @@ import { servePage } from './web-pages.js';
 import { contentTypes } from './plugins/content-types.js';
 import { correlationIdOptions, requestContext } from './plugins/request-context.js';
 import { answerClientError, errorHandler, sendFrameworkError } from './plugins/error-handler.js';
+import { lenientAmounts } from './plugins/lenient-amounts.js';
 import { requireIntegratorCall } from './plugins/pos-api-auth.js';
 import { recordCalls } from './plugins/request-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -60,7 +61,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     ...requestTimeouts(platform.config.requestTimeoutMs),
     ajv: {
       customOptions: {
-        // A JSON number sent as a string is a wrong type (1099), never silently converted.
+        // A JSON number sent as a string is a wrong type (1099), never silently converted; an amount is read
+        // from a plain decimal string before validation, as MobilePay did (plugins/lenient-amounts.ts).
         coerceTypes: false,
         // Unknown properties are dropped, as MobilePay's .NET deserializer ignored them.
         removeAdditional: true,
@@ -74,6 +76,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(contentTypes);
   await app.register(requestContext);
   await app.register(errorHandler);
+  await app.register(lenientAmounts);
   await app.register(operationRoutes);
 
   await app.register(swagger, {

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { connect, type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { STORE_A1, TEST_SEED, tokenFor, v10Headers } from '../helpers/fixtures.js';
+import { CLIENT_1, STORE_A1, TEST_SEED, tokenFor, v10, v10Headers } from '../helpers/fixtures.js';
 import { assertContract } from '../helpers/contract.js';
-import { assertError, capturedPayment, createPos, initiated, refunded, reservedPayment, unique, USERS } from '../helpers/flows.js';
+import {
+  assertError, capture, capturedPayment, createPos, createRefund, getPayment, getRefund, initiate, initiateBody, initiated, prepared, ready,
+  refunded, reserve, reservedPayment, unique, USERS,
+} from '../helpers/flows.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
 
 /**
@@ -208,6 +211,87 @@ for (const engine of ENGINES) {
         ['a text body on a JSON route', await post('x', 'text/plain'), 400],
       ];
       for (const [what, response, status] of cases) assertOurError(response, status, what);
+    });
+
+    test('an amount sent as a plain decimal string is that number on initiate, ready, capture and refund, recorded as outside the contract', async (t) => {
+      const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      const pos = await createPos(app, token);
+      const paymentId = await initiated(app, token, pos.posId, { amount: '12.50' });
+      assert.equal((await getPayment(app, token, paymentId)).amount, 12.5);
+      await reserve(app, token, pos);
+      const captured = await capture(app, token, paymentId, '12.5');
+      assert.equal(captured.statusCode, 200, captured.body);
+      assert.equal((await capture(app, token, paymentId, 12.5)).statusCode, 200, 'the same amount as a number: a repeated capture');
+      const refund = await createRefund(app, token, paymentId, { amount: '2.05' });
+      assert.equal(refund.statusCode, 200, refund.body);
+      assert.equal((await getRefund(app, token, refund.json().refundId)).amount, 2.05);
+
+      const otherPos = await createPos(app, token);
+      const preparedId = await prepared(app, token, otherPos.posId);
+      const readied = await ready(app, token, preparedId, { amount: '100' });
+      assert.equal(readied.statusCode, 200, readied.body);
+      assert.equal((await getPayment(app, token, preparedId)).amount, 100);
+
+      await platform.requestLog.flush();
+      const outside = (await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 100 }))
+        .filter((c) => c.outside_contract === 1)
+        .map((c) => `${c.method} ${c.route} ${c.status}`)
+        .reverse();
+      assert.deepEqual(outside, [
+        'POST /pos/v10/payments 200',
+        'POST /pos/v10/payments/:paymentid/capture 200',
+        'POST /pos/v10/refunds 200',
+        'POST /pos/v10/payments/:paymentid/ready 200',
+      ]);
+      const dashboard = await app.inject({ method: 'GET', url: '/dashboard/api/calls', headers: { authorization: `Bearer ${token}` } });
+      const calls = dashboard.json<{ calls: Array<{ route: string; outsideContract: boolean }> }>().calls;
+      assert.equal(calls.filter((c) => c.outsideContract).length, 4);
+      assert.ok(calls.some((c) => !c.outsideContract), 'calls with number amounts are within the contract');
+    });
+
+    test('a retry sending the amount as a string replays the call first sent with the number', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      const pos = await createPos(app, token);
+      const body = initiateBody(pos.posId, { amount: 12.5 });
+      const key = unique();
+      const first = await v10(app, 'POST', '/payments', { token, idempotencyKey: key }, body);
+      const retry = await v10(app, 'POST', '/payments', { token, idempotencyKey: key }, { ...body, amount: '12.50' });
+      assert.equal(retry.statusCode, 200, retry.body);
+      assert.equal(retry.json().paymentId, first.json().paymentId);
+    });
+
+    test('any other string amount is 1102 on every endpoint that takes an amount', async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      const pos = await createPos(app, token);
+      const paymentId = await capturedPayment(app, token, 100);
+      const { paymentId: reservedId } = await reservedPayment(app, token, 100);
+      const preparedId = await prepared(app, token, (await createPos(app, token)).posId);
+      for (const amount of ['12.505', '1e2', '-1', '+12', ' 12', '12 ', '12,50', '12.', '.5', '0', '0.00', '1000000.01', 'abc', '']) {
+        assertError(await initiate(app, token, pos.posId, { amount }), 400, '1102');
+        assertError(await ready(app, token, preparedId, { amount }), 400, '1102');
+        assertError(await capture(app, token, reservedId, amount), 400, '1102');
+        assertError(await createRefund(app, token, paymentId, { amount }), 400, '1102');
+      }
+    });
+
+    test('the OpenAPI document still says number for every amount of a request, and tells of the leniency', async (t) => {
+      const { app } = await startPlatform(t, engine);
+      const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      const amounts: Array<{ type: string; description?: string }> = [];
+      for (const [path, operations] of Object.entries<Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, { type: string }> } }> } }>>(doc.paths)) {
+        for (const operation of Object.values(operations)) {
+          const schema = operation.requestBody?.content['application/json']?.schema;
+          if (schema?.properties?.amount) amounts.push({ ...schema.properties.amount, path } as never);
+        }
+      }
+      assert.equal(amounts.length, 4, JSON.stringify(amounts));
+      for (const amount of amounts) {
+        assert.equal(amount.type, 'number', JSON.stringify(amount));
+        assert.match(amount.description ?? '', /string/, JSON.stringify(amount));
+      }
     });
 
     test('errors Node raises below Fastify (a bad request line, a body shorter than its Content-Length, huge headers) are v10 bodies too', async (t) => {
