@@ -31,8 +31,8 @@ export const contentTypes = fp(
   async (app: FastifyInstance) => {
     const parseJson = app.getDefaultJsonParser('error', 'error');
     const json = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, body?: unknown) => void) => {
+      if (body.length === 0) return done(null, undefined); // no body, so no charset to refuse
       if (!charsetAccepted(request)) return done(new DomainError('UNSUPPORTED_CHARSET'));
-      if (body.length === 0) return done(null, undefined);
       parseJson(request, body as string, done);
     };
     for (const type of ['application/json', 'text/json', STRUCTURED_JSON]) {
