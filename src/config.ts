@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DAY, MINUTE } from './domain/durations.js';
+import { DAY, MINUTE, SECOND } from './domain/durations.js';
 
 /** Where the data lives: the only thing the rest of the code knows about the engine choice. */
 export type DatabaseTarget =
@@ -24,6 +24,7 @@ const Env = Type.Object({
   RESERVATION_LIFETIME_MS: Type.Integer({ minimum: 1000, default: 7 * DAY }),
   REFUND_AUTO_CAPTURE_MS: Type.Integer({ minimum: 1000, default: DAY }),
   CHECKIN_EXPIRY_MS: Type.Integer({ minimum: 1000, default: MINUTE }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 5 * MINUTE, default: 10 * SECOND }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -42,6 +43,8 @@ export interface Config {
   publicUrl?: string;
   pollDelayMs: number;
   tokenLifetimeSeconds: number;
+  /** A request whose headers and body have not all arrived within this is answered 408 and its connection closed. */
+  requestTimeoutMs: number;
   logLevel: string;
   timings: EngineTimings;
 }
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parsed.PUBLIC_URL,
     pollDelayMs: parsed.POLL_DELAY_MS,
     tokenLifetimeSeconds: parsed.TOKEN_LIFETIME_S,
+    requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
     logLevel: parsed.LOG_LEVEL,
     timings: {
       paymentInactivityMs: parsed.PAYMENT_INACTIVITY_TIMEOUT_MS,

@@ -9,7 +9,7 @@ import { JSON_OPTION_HELP, parseLimit, printRecords, timestamp, yesNo } from './
 export function addEngineCommands(program: Command, cli: CliContext): void {
   program
     .command('requests')
-    .description("a client's recent /pos/v10 calls, newest first, with polls that came sooner than pollDelayInMs flagged")
+    .description("a client's recent /pos/v10 calls, newest first, with polls that came sooner than pollDelayInMs and calls accepted outside the contract flagged")
     .requiredOption('--client <clientId>', 'the OAuth client id')
     .option('--limit <n>', 'how many calls', '50')
     .option('--too-soon', 'only the polls that came too soon')
@@ -33,6 +33,7 @@ export function addEngineCommands(program: Command, cli: CliContext): void {
           ['CORRELATION ID', (c) => c.correlationId],
           ['IDEMPOTENCY KEY', (c) => c.idempotencyKey ?? ''],
           ['POLLED TOO SOON', (c) => yesNo(c.polledTooSoon)],
+          ['OUTSIDE CONTRACT', (c) => yesNo(c.outsideContract)],
         ],
         { json: opts.json, none: `no calls recorded for client ${opts.client}` },
       );

@@ -6,6 +6,18 @@
 export const ERRORS = {
   // 400: malformed input
   BAD_REQUEST: { status: 400, code: '1099', message: 'The request is invalid.' },
+  // What the HTTP layer refuses before a route runs (malformed JSON, an unsupported body, a slow client …): the
+  // v10 fallback code 1099 with the HTTP status that names the problem, in our words rather than the framework's.
+  BODY_MISSING: { status: 400, code: '1099', message: 'The request body is missing: this call takes a JSON body.' },
+  MALFORMED_JSON: { status: 400, code: '1099', message: 'The request body is not valid JSON.' },
+  BODY_LENGTH_MISMATCH: { status: 400, code: '1099', message: 'The request body does not have the length its Content-Length header gives.' },
+  MALFORMED_REQUEST: { status: 400, code: '1099', message: 'The request is not well-formed HTTP.' },
+  INVALID_URL: { status: 400, code: '1099', message: 'The request URL is invalid.' },
+  REQUEST_TIMEOUT: { status: 408, code: '1099', message: 'The request was not received in time: send its headers and body without pausing.' },
+  BODY_TOO_LARGE: { status: 413, code: '1099', message: 'The request body is too large.' },
+  UNSUPPORTED_CONTENT_TYPE: { status: 415, code: '1099', message: 'Unsupported Content-Type: a v10 body is JSON (application/json, text/json, application/*+json or application/json-patch+json).' },
+  UNSUPPORTED_CHARSET: { status: 415, code: '1099', message: 'The request body must be UTF-8 (charset=utf-8).' },
+  HEADERS_TOO_LARGE: { status: 431, code: '1099', message: 'The request headers are too large.' },
   INVALID_BEACON_ID: { status: 400, code: '1100', message: 'Invalid beaconId: it must be a GUID or exactly 15 digits.' },
   INVALID_AMOUNT: { status: 400, code: '1102', message: 'Invalid amount: it must be above 0, at most 1000000.00, with at most 2 decimals.' },
   PAYMENT_FILTER_NOT_SPECIFIC: { status: 400, code: '1109', message: 'Specify posId or orderId to query payments.' },

@@ -9,6 +9,8 @@ declare module 'fastify' {
     claims: TokenClaims;
     /** performance.now() when the request arrived (the request-context plugin). */
     receivedAt: number;
+    /** The call was accepted outside the contract's letter (an amount sent as a string), for the request log. */
+    outsideContract: boolean;
   }
   interface FastifyContextConfig {
     /** The route creates a resource: X-MobilePay-Idempotency-Key is required. */

@@ -24,6 +24,8 @@ export interface Call {
   correlationId: string;
   idempotencyKey: string | null;
   ibmClientId: string | null;
+  /** Accepted outside the contract's letter (an amount sent as a string, SPEC §2.7) */
+  outsideContract: boolean;
 }
 
 /** A recorded call as the dashboard and the CLI show it. */
@@ -43,13 +45,15 @@ export const callView = (entry: RequestLogEntry): CallView => ({
   correlationId: entry.correlation_id,
   idempotencyKey: entry.idempotency_key,
   polledTooSoon: entry.polled_too_soon === 1,
+  outsideContract: entry.outside_contract === 1,
 });
 
 /**
  * Every /pos/v10 call, per client (SPEC §2.5, §10): what the dashboard and the certification report show,
  * and what the operator CLI prints. Recording is a push onto a buffer; the buffer is written in batches, off
  * the request's path. A poll of a payment, refund or check-in that comes sooner after the previous poll of the
- * same resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual).
+ * same resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual), and
+ * so is a call the HTTP layer accepted outside the contract (an amount sent as a string, SPEC §2.7).
  */
 export class RequestLog {
   /** The calls not yet written, by client, oldest first. */
@@ -90,6 +94,7 @@ export class RequestLog {
       idempotency_key: call.idempotencyKey,
       ibm_client_id: call.ibmClientId,
       polled_too_soon: polledTooSoon ? 1 : 0,
+      outside_contract: call.outsideContract ? 1 : 0,
     }));
     if (++this.#buffered >= FLUSH_AT) void this.flush();
   }

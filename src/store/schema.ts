@@ -218,6 +218,8 @@ export interface RequestLogEntry {
   ibm_client_id: string | null;
   /** 1 when this poll came sooner than the pollDelayInMs the client was given */
   polled_too_soon: number;
+  /** 1 when the call was accepted outside the contract's letter (an amount sent as a string, SPEC §2.7) */
+  outside_contract: number;
 }
 
 /**

@@ -212,7 +212,8 @@ for (const engine of ENGINES) {
         [{ amount: -5 }, '1102'],
         [{ amount: 1.234 }, '1102'],
         [{ amount: 1_000_000.01 }, '1102'],
-        [{ amount: '10' }, '1102'], // not a number (SPEC §2.2)
+        [{ amount: '10.001' }, '1102'], // a string that is not a plain decimal amount (SPEC §2.2, §2.7)
+        [{ amount: '1e1' }, '1102'],
         [{ currencyCode: 'SEK' }, '1099'],
         [{ paymentId: 'payment-1' }, '1099'],
       ];

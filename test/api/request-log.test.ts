@@ -39,6 +39,7 @@ for (const engine of ENGINES) {
           idempotency_key: key,
           ibm_client_id: ibmClientId,
           polled_too_soon: 0,
+          outside_contract: 0,
         },
       );
       assert.ok(call!.latency_ms > 0 && call!.latency_ms <= elapsed, `the call's own latency, ms: ${call!.latency_ms} of ${elapsed}`);
@@ -116,7 +117,18 @@ for (const engine of ENGINES) {
       const tuples = [[1_767_607_200_000, 'GET', '/pos/v10/stores', '/pos/v10/stores', 200, 1.5, 'c-1', null, null, 0]];
       await sql`insert into request_log (client_id, batch_order, calls) values (${CLIENT_1.clientId}, ${1}, ${JSON.stringify(tuples)})`.execute(platform.db);
       assert.deepEqual(await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 10 }), [
-        { client_id: CLIENT_1.clientId, at: 1_767_607_200_000, method: 'GET', route: '/pos/v10/stores', path: '/pos/v10/stores', status: 200, latency_ms: 1.5, correlation_id: 'c-1', idempotency_key: null, ibm_client_id: null, polled_too_soon: 0 },
+        { client_id: CLIENT_1.clientId, at: 1_767_607_200_000, method: 'GET', route: '/pos/v10/stores', path: '/pos/v10/stores', status: 200, latency_ms: 1.5, correlation_id: 'c-1', idempotency_key: null, ibm_client_id: null, polled_too_soon: 0, outside_contract: 0 },
+      ]);
+    });
+
+    test('reads a batch written before calls were flagged outside the contract: within it', async (t) => {
+      const { platform } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const batch = { since: 1_767_607_200_000, endpoints: [['POST', '/pos/v10/payments', '/pos/v10/payments']], calls: [[0, 0, 200, 2.5, 'c-1', 'k-1', null, 0], [5, 0, 409, 1, 'c-2', 'k-2', null, 0]] };
+      await sql`insert into request_log (client_id, batch_order, calls) values (${CLIENT_1.clientId}, ${1}, ${JSON.stringify(batch)})`.execute(platform.db);
+      const calls = await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 10 });
+      assert.deepEqual(calls.map((c) => [c.correlation_id, c.at, c.status, c.polled_too_soon, c.outside_contract]), [
+        ['c-2', 1_767_607_200_005, 409, 0, 0],
+        ['c-1', 1_767_607_200_000, 200, 0, 0],
       ]);
     });
 

@@ -19,11 +19,11 @@ async function openDashboard(t: TestContext) {
 }
 
 describe('integrator dashboard in a browser', () => {
-  test('a wrong secret is refused; signed in, the client sees its calls and can keep only the polls that came too soon', async (t) => {
+  test('a wrong secret is refused; signed in, the client sees its calls, flagged too soon or outside the contract, and can keep only the polls that came too soon', async (t) => {
     const { app, page, time } = await openDashboard(t);
     const token = await tokenFor(app);
     const pos = await createPos(app, token);
-    const paymentId = await initiated(app, token, pos.posId);
+    const paymentId = await initiated(app, token, pos.posId, { amount: '12.50' }); // a string: outside the contract
     await v10(app, 'GET', `/payments/${paymentId}`, { token });
     time.advance(200);
     await v10(app, 'GET', `/payments/${paymentId}`, { token });
@@ -36,13 +36,16 @@ describe('integrator dashboard in a browser', () => {
     await page.getByLabel('Client secret').fill(CLIENT_1.clientSecret);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(`Client ${CLIENT_1.clientId}`).waitFor();
-    await page.getByText('5 calls · 0 refused · 1 polled too soon').waitFor();
+    await page.getByText('5 calls · 0 refused · 1 polled too soon · 1 outside the contract').waitFor();
     assert.equal(await page.getByRole('form', { name: 'Sign in' }).isVisible(), false);
     assert.equal(await page.locator('#calls tr').count(), 5);
     assert.equal(await page.locator('#calls tr.flagged').getByText(`GET /pos/v10/payments/${paymentId}`).count(), 1);
+    const initiateRow = page.locator('#calls tr.flagged').filter({ hasText: 'POST /pos/v10/payments' });
+    assert.equal(await initiateRow.count(), 1);
+    assert.equal(await initiateRow.getByText('outside the contract').count(), 1);
 
     await page.getByLabel('Only polls that came too soon').check();
-    await page.getByText('1 calls · 0 refused · 1 polled too soon').waitFor();
+    await page.getByText('1 calls · 0 refused · 1 polled too soon · 0 outside the contract').waitFor();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();

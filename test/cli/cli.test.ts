@@ -19,7 +19,7 @@ import { balancesRepository } from '../../src/store/repositories/balances.js';
 import { notificationsRepository } from '../../src/store/repositories/notifications.js';
 import { signingKeysRepository } from '../../src/store/repositories/signing-keys.js';
 import { CLIENT_1, STORE_A1, TEST_SEED, tokenFor } from '../helpers/fixtures.js';
-import { capturedPayment, getPayment } from '../helpers/flows.js';
+import { capture, capturedPayment, getPayment } from '../helpers/flows.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -243,7 +243,7 @@ describe('pos-admin', { concurrency: true }, () => {
         });
       });
 
-      test("requests prints a client's calls with too-soon polls flagged, and payout run pays the stores out", async () => {
+      test("requests prints a client's calls with too-soon polls and calls outside the contract flagged, and payout run pays the stores out", async () => {
         // A real platform on the same database makes the calls; closing it writes its request log.
         const platform = await createPlatform({ ...loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent' }), database: parseDatabaseUrl(databaseUrl) });
         let paymentId = '';
@@ -252,6 +252,8 @@ describe('pos-admin', { concurrency: true }, () => {
           const app = await buildApp(platform);
           const token = await tokenFor(app);
           paymentId = await capturedPayment(app, token, 25);
+          // A repeated capture with the amount as a string (SPEC §2.7): accepted, outside the contract.
+          assert.equal((await capture(app, token, paymentId, '25.00')).statusCode, 200);
           await getPayment(app, token, paymentId);
           await getPayment(app, token, paymentId); // at once: sooner than pollDelayInMs
           await app.close();
@@ -260,13 +262,16 @@ describe('pos-admin', { concurrency: true }, () => {
         }
 
         const calls = JSON.parse(await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--json'));
-        assert.equal(calls.length, 6, 'create + read PoS, initiate, capture, two polls');
-        assert.deepEqual(Object.keys(calls[0]).sort(), ['at', 'correlationId', 'idempotencyKey', 'latencyMs', 'method', 'path', 'polledTooSoon', 'status']);
+        assert.equal(calls.length, 7, 'create + read PoS, initiate, two captures, two polls');
+        assert.deepEqual(Object.keys(calls[0]).sort(), ['at', 'correlationId', 'idempotencyKey', 'latencyMs', 'method', 'outsideContract', 'path', 'polledTooSoon', 'status']);
+        assert.deepEqual(calls.filter((c: { outsideContract: boolean }) => c.outsideContract).map((c: { path: string }) => c.path), [`/pos/v10/payments/${paymentId}/capture`]);
         const tooSoon = JSON.parse(await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--too-soon', '--json'));
         assert.deepEqual(tooSoon.map((c: { method: string; path: string }) => `${c.method} ${c.path}`), [`GET /pos/v10/payments/${paymentId}`]);
-        const table = await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--limit', '2');
-        assert.match(table, /^TIME\s+METHOD\s+PATH\s+STATUS\s+MS\s+CORRELATION ID\s+IDEMPOTENCY KEY\s+POLLED TOO SOON\n/);
-        assert.equal(table.trimEnd().split('\n').length, 3);
+        const table = await ok(databaseUrl, 'requests', '--client', CLIENT_1.clientId, '--limit', '3');
+        assert.match(table, /^TIME\s+METHOD\s+PATH\s+STATUS\s+MS\s+CORRELATION ID\s+IDEMPOTENCY KEY\s+POLLED TOO SOON\s+OUTSIDE CONTRACT\n/);
+        const rows = table.trimEnd().split('\n');
+        assert.equal(rows.length, 4);
+        assert.match(rows[3]!, /\/capture\s.*\bno\s+yes$/, 'the capture with a string amount');
         assert.equal((await posAdmin(databaseUrl, 'requests', '--client', 'x', '--limit', '0')).code, 2);
 
         assert.equal(await ok(databaseUrl, 'payout', 'run'), 'paid out 1 store\n');

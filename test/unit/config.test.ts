@@ -13,6 +13,12 @@ describe('configuration', () => {
     assert.equal(config.demoData, true);
     assert.equal(config.pollDelayMs, 1000);
     assert.equal(config.tokenLifetimeSeconds, 3700);
+    assert.equal(config.requestTimeoutMs, 10_000);
+  });
+
+  test('REQUEST_TIMEOUT_MS bounds how long a request may take to arrive: 100 ms to 5 minutes', () => {
+    assert.equal(loadConfig({ REQUEST_TIMEOUT_MS: '2500' }).requestTimeoutMs, 2500);
+    for (const bad of ['0', '99', '300001', 'ten', '1.5']) assert.throws(() => loadConfig({ REQUEST_TIMEOUT_MS: bad }), /REQUEST_TIMEOUT_MS/, bad);
   });
 
   test('DATABASE_URL takes postgres://, sqlite:// with an absolute path, a plain path and sqlite::memory:', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromMinorUnits, toMinorUnits } from '../../src/domain/money.js';
+import { fromMinorUnits, minorUnitsOfText, toMinorUnits } from '../../src/domain/money.js';
 import { isValidText } from '../../src/domain/valid-chars.js';
 import { isBeaconId, isClientSystemVersion, isMerchantBrandId, isVatNumber } from '../../src/domain/ids.js';
 
@@ -17,6 +17,18 @@ describe('money', () => {
   test('refuses zero, negatives, more than 2 decimals, above the maximum and non-numbers', () => {
     for (const bad of [0, -1, 0.001, 12.345, 1_000_000.01, 1e21, Number.NaN, Infinity, '12.5', null, 1e-7]) {
       assert.equal(toMinorUnits(bad), null, String(bad));
+    }
+  });
+
+  test('reads an amount sent as a plain decimal string exactly like that number (Json.NET did)', () => {
+    for (const [text, minor] of [['12.50', 1250], ['12.5', 1250], ['12', 1200], ['0.01', 1], ['007.10', 710], ['1000000.00', 100_000_000], ['19.99', 1999]] as const) {
+      assert.equal(minorUnitsOfText(text), minor, text);
+    }
+  });
+
+  test('refuses a string that is not a plain decimal amount: sign, exponent, spaces, 3 decimals, a comma, out of range', () => {
+    for (const bad of ['', ' ', 'abc', '12.505', '1e2', '1E2', '-1', '+12', ' 12', '12 ', '12,50', '12.', '.5', '0', '0.00', '1000000.01', '99999999999999999999999', 'NaN', 'Infinity', '0x10', '١٢']) {
+      assert.equal(minorUnitsOfText(bad), null, JSON.stringify(bad));
     }
   });
 

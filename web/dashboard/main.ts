@@ -26,9 +26,14 @@ function cell(text: string, className?: string): HTMLTableCellElement {
   return td;
 }
 
+/** What the request log flags in a call: a poll sooner than pollDelayInMs, an amount sent as a string. */
+function flags(call: Call): string[] {
+  return [call.polledTooSoon ? 'polled too soon' : '', call.outsideContract ? 'outside the contract' : ''].filter(Boolean);
+}
+
 function row(call: Call): HTMLTableRowElement {
   const tr = document.createElement('tr');
-  tr.className = [call.status >= 400 ? 'error' : '', call.polledTooSoon ? 'flagged' : ''].join(' ').trim();
+  tr.className = [call.status >= 400 ? 'error' : '', flags(call).length > 0 ? 'flagged' : ''].join(' ').trim();
   tr.append(
     cell(new Date(call.at).toLocaleTimeString()),
     cell(`${call.method} ${call.path}`, 'mono'),
@@ -36,8 +41,9 @@ function row(call: Call): HTMLTableRowElement {
     cell(call.latencyMs.toFixed(1)),
     cell(call.correlationId, 'mono'),
     cell(call.idempotencyKey ?? '', 'mono'),
-    cell(call.polledTooSoon ? 'polled too soon' : ''),
+    cell(flags(call).join(', ')),
   );
+  if (call.outsideContract) tr.title = 'Accepted as MobilePay did, but the contract says amount is a number: send 12.5, not "12.50".';
   return tr;
 }
 
@@ -54,8 +60,9 @@ async function refresh(): Promise<void> {
     show(clientId);
     errors.clear();
     const failed = calls.filter((c) => c.status >= 400).length;
-    const flagged = calls.filter((c) => c.polledTooSoon).length;
-    summary.textContent = `${calls.length} calls · ${failed} refused · ${flagged} polled too soon`;
+    const tooSoon = calls.filter((c) => c.polledTooSoon).length;
+    const outside = calls.filter((c) => c.outsideContract).length;
+    summary.textContent = `${calls.length} calls · ${failed} refused · ${tooSoon} polled too soon · ${outside} outside the contract`;
     table.replaceChildren(...calls.map(row));
   } catch (error) {
     if (error instanceof SignedOut) signOut();

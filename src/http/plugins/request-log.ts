@@ -26,6 +26,7 @@ export function recordCalls(scope: FastifyInstance, log: RequestLog): void {
       correlationId: request.id,
       idempotencyKey: typeof key === 'string' ? key.slice(0, 36) : null,
       ibmClientId: typeof ibmClientId === 'string' ? ibmClientId.slice(0, 64) : null,
+      outsideContract: request.outsideContract,
     });
   }
 }

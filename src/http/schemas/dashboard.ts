@@ -22,6 +22,7 @@ export const DashboardCallsResponse = Type.Object(
           correlationId: Type.String(),
           idempotencyKey: Nullable(Type.String()),
           polledTooSoon: Type.Boolean(),
+          outsideContract: Type.Boolean({ description: 'Accepted outside the contract (an amount sent as a string), as MobilePay did.' }),
         },
         Strict,
       ),

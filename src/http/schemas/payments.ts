@@ -16,8 +16,17 @@ export const PaymentRestrictions = Type.Object(
   { ...Strict, title: 'PaymentRestrictions' },
 );
 
-/** The wire amount: a JSON number; its range and its at most 2 decimals are checked by the service (1102). */
-const Amount = Type.Number({ description: 'The monetary value, in the currency of the payment.', example: 12.5 });
+/**
+ * The wire amount: a JSON number; its range and its at most 2 decimals are checked by the service (1102). The
+ * contract says number, and so does our OpenAPI document; a string holding a plain decimal is read as that
+ * number before validation (plugins/lenient-amounts.ts), which the description tells.
+ */
+export const Amount = Type.Number({
+  description:
+    'The monetary value, in the currency of the payment: above 0, at most 1000000.00, with at most 2 decimals. ' +
+    'Like MobilePay, the platform also reads a string holding a plain decimal ("12.50") as that number, and records the call as outside the contract.',
+  example: 12.5,
+});
 
 const OrderId = Type.String({ description: 'Merchant-provided order ID: at most 36 valid characters.', example: 'ORDER-12345' });
 

@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { REFUND_STATUSES } from '../../domain/refund-state.js';
 import { Nullable, Strict, StringEnum, Uuid } from './common.js';
-import { CurrencyCode } from './payments.js';
+import { Amount, CurrencyCode } from './payments.js';
 
 export const CreateRefundRequest = Type.Object(
   {
     paymentId: Uuid(),
     refundOrderId: Type.String({ description: 'At most 36 valid characters.', example: 'REFUND-12345' }),
-    amount: Type.Number({ example: 12.5 }),
+    amount: Amount,
     currencyCode: CurrencyCode,
   },
   { ...Strict, title: 'CreateRefundRequest' },

@@ -19,6 +19,7 @@ export type StoredCall = [
   idempotency_key: string | null,
   ibm_client_id: string | null,
   polled_too_soon: number,
+  outside_contract: number,
 ];
 
 /** Made as each call is recorded, so a buffered call is one small array until its flush. */
@@ -33,6 +34,7 @@ export const storedCall = (c: Omit<RequestLogEntry, 'client_id'>): StoredCall =>
   c.idempotency_key,
   c.ibm_client_id,
   c.polled_too_soon,
+  c.outside_contract,
 ];
 
 /**
@@ -44,7 +46,7 @@ export const storedCall = (c: Omit<RequestLogEntry, 'client_id'>): StoredCall =>
 interface StoredBatch {
   since: number;
   endpoints: Array<[method: string, route: string, path: string]>;
-  calls: Array<[sinceMs: number, endpoint: number, status: number, latency_ms: number, correlation_id: string, idempotency_key: string | null, ibm_client_id: string | null, polled_too_soon: number]>;
+  calls: Array<[sinceMs: number, endpoint: number, status: number, latency_ms: number, correlation_id: string, idempotency_key: string | null, ibm_client_id: string | null, polled_too_soon: number, outside_contract?: number]>;
 }
 
 function encodeBatch(calls: StoredCall[]): string {
@@ -52,7 +54,7 @@ function encodeBatch(calls: StoredCall[]): string {
   const endpoints: StoredBatch['endpoints'] = [];
   // By method, then path (the route follows from both).
   const positions = new Map<string, Map<string, number>>();
-  const encoded = calls.map(([at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]): StoredBatch['calls'][number] => {
+  const encoded = calls.map(([at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon, outside_contract]): StoredBatch['calls'][number] => {
     let ofMethod = positions.get(method);
     if (!ofMethod) positions.set(method, (ofMethod = new Map()));
     let endpoint = ofMethod.get(path);
@@ -60,22 +62,25 @@ function encodeBatch(calls: StoredCall[]): string {
       ofMethod.set(path, (endpoint = endpoints.length));
       endpoints.push([method, route, path]);
     }
-    return [at - since, endpoint, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon];
+    return [at - since, endpoint, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon, outside_contract];
   });
   return JSON.stringify({ since, endpoints, calls: encoded } satisfies StoredBatch);
 }
 
-/** A row's calls, oldest first; a row written before batches were encoded holds the tuples themselves. */
+/**
+ * A row's calls, oldest first. A row written before batches were encoded holds the tuples themselves, and a
+ * call written before calls were flagged outside the contract ends at polled_too_soon: it was within it.
+ */
 function decodeBatch(client_id: string, text: string): RequestLogEntry[] {
   const stored = JSON.parse(text) as StoredBatch | StoredCall[];
   if (Array.isArray(stored)) {
-    return stored.map(([at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]) => ({
-      client_id, at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon,
+    return stored.map(([at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon, outside_contract = 0]) => ({
+      client_id, at, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon, outside_contract,
     }));
   }
-  return stored.calls.map(([sinceMs, endpoint, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon]) => {
+  return stored.calls.map(([sinceMs, endpoint, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon, outside_contract = 0]) => {
     const [method, route, path] = stored.endpoints[endpoint]!;
-    return { client_id, at: stored.since + sinceMs, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon };
+    return { client_id, at: stored.since + sinceMs, method, route, path, status, latency_ms, correlation_id, idempotency_key, ibm_client_id, polled_too_soon, outside_contract };
   });
 }
 
