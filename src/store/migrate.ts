@@ -3,24 +3,35 @@ import type { OpenDatabase } from './database.js';
 import * as foundation from './migrations/0001-foundation.js';
 import * as engine from './migrations/0002-engine.js';
 import * as wallet from './migrations/0003-wallet.js';
+import * as access from './migrations/0005-access.js';
 
 /** Migrations are listed in code (not read from a folder), so the compiled build and tests see the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-engine': engine,
   '0003-wallet': wallet,
+  '0005-access': access,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** How often a migration is tried again after another schema vanished while Kysely looked at it (below). */
+const SCHEMA_RACE_RETRIES = 5;
+
 /**
  * Applies pending migrations. Kysely takes a lock table on both engines, so several platform processes
  * starting together against one PostgreSQL migrate once. On PostgreSQL Kysely's bookkeeping tables are named
- * with their schema: unqualified, Kysely would take another schema's tables for its own and fail.
+ * with their schema: unqualified, Kysely would take another schema's tables for its own and fail. To find its
+ * tables Kysely lists the columns of every schema in the database, which fails with "schema … does not exist"
+ * (3F000) when another schema is dropped meanwhile (test runs each use a schema of their own): then it is tried
+ * again, which is safe since applied migrations are recorded.
  */
 export async function migrateToLatest({ db, schema }: Pick<OpenDatabase, 'db' | 'schema'>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
-  if (error) {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  for (let attempt = 0; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return;
+    if ((error as { code?: unknown }).code === '3F000' && attempt < SCHEMA_RACE_RETRIES) continue;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
