@@ -3,15 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createPlatform } from '../../src/platform.js';
-import { Onboarding } from '../../src/services/onboarding.js';
-import { openDatabase } from '../../src/store/database.js';
 import type { Db } from '../../src/store/database.js';
 import { CLIENT_1, MERCHANT_A, MERCHANT_B, STORE_A1, STORE_B1, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
 import { assertError, createPos, initiate, initiated, unique } from '../helpers/flows.js';
-import { ENGINES, dropDatabase, freshDatabase, persistentDatabase, startPlatform } from '../helpers/platform.js';
+import { ENGINES, asOperator, dropDatabase, eventually, freshDatabase, persistentDatabase, startPlatform } from '../helpers/platform.js';
 
 /** A third integrator, linked to merchant B only: merchant A's resources are not its to touch. */
 const OUTSIDER = { clientId: 'outsider-pos', clientSecret: 'outsider-secret' };
@@ -25,16 +22,6 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 const countRows = async (db: Db, table: 'points_of_sale' | 'payments') =>
   Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-
-/** Repeats `probe` until it answers true, at most `boundMs` (another process notices a change on an interval). */
-async function eventually(probe: () => Promise<boolean>, boundMs = 5000): Promise<boolean> {
-  const end = Date.now() + boundMs;
-  while (Date.now() < end) {
-    if (await probe()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return probe();
-}
 
 for (const engine of ENGINES) {
   describe(`which merchants an integrator may act for (${engine})`, () => {
@@ -169,12 +156,7 @@ describe('a link change made by another process applies within a bounded wait', 
     assert.equal((await stores()).statusCode, 200);
 
     // What `pos-admin integrator unlink` does: its own connection to the file, no platform.
-    const cli = await openDatabase(database);
-    try {
-      await new Onboarding(cli.db, new Clock()).unlinkMerchant('Kasse ApS', MERCHANT_A);
-    } finally {
-      await cli.close();
-    }
+    await asOperator(database, (onboarding) => onboarding.unlinkMerchant('Kasse ApS', MERCHANT_A));
     assert.ok(await eventually(async () => (await stores()).statusCode === 403), 'the platform still serves the unlinked merchant');
   });
 });
