@@ -17,21 +17,24 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** How often a migration is tried again after another schema vanished while Kysely looked at it (below). */
 const SCHEMA_RACE_RETRIES = 5;
+/** PostgreSQL's "schema does not exist" and "relation does not exist". */
+const VANISHED = new Set(['3F000', '42P01']);
 
 /**
  * Applies pending migrations. Kysely takes a lock table on both engines, so several platform processes
  * starting together against one PostgreSQL migrate once. On PostgreSQL Kysely's bookkeeping tables are named
  * with their schema: unqualified, Kysely would take another schema's tables for its own and fail. To find its
  * tables Kysely lists the columns of every schema in the database, which fails with "schema … does not exist"
- * (3F000) when another schema is dropped meanwhile (test runs each use a schema of their own): then it is tried
- * again, which is safe since applied migrations are recorded.
+ * (3F000) or "relation … does not exist" (42P01) when another schema is dropped meanwhile (test runs each use a
+ * schema of their own): then it is tried again, which is safe since applied migrations are recorded (a
+ * migration that truly fails fails again).
  */
 export async function migrateToLatest({ db, schema }: Pick<OpenDatabase, 'db' | 'schema'>): Promise<void> {
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 0; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return;
-    if ((error as { code?: unknown }).code === '3F000' && attempt < SCHEMA_RACE_RETRIES) continue;
+    if (VANISHED.has(String((error as { code?: unknown }).code)) && attempt < SCHEMA_RACE_RETRIES) continue;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -10,7 +10,7 @@ import { ENGINES, asOperator, dropDatabase, eventually, freshDatabase, persisten
 
 const TOKEN_URL = '/integrator-authentication/connect/token';
 
-/** A token request from one address (inject's 127.0.0.1), as every till behind a shop's router sends it. */
+/** A token request, always from one address, as every till behind a shop's router sends it. */
 const askToken = (app: FastifyInstance, clientId: string, clientSecret: string) =>
   app.inject({
     method: 'POST',
