@@ -27,7 +27,7 @@ export const SEED = {
       ],
     },
   ],
-  integrators: [{ name: 'Bench ApS', clients: [CLIENT] }],
+  integrators: [{ name: 'Bench ApS', merchants: [VAT], clients: [CLIENT] }],
 };
 
 /** The headers of a v10 call; creating POSTs add X-MobilePay-Idempotency-Key. */

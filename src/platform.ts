@@ -7,6 +7,7 @@ import { migrateToLatest } from './store/migrate.js';
 import { DueTimers } from './jobs/due-timers.js';
 import { DEFAULT_DELIVERY_LIMITS, NotificationDeliveries, type DeliveryLimits } from './jobs/notification-deliveries.js';
 import { CallbackUrlRule } from './services/callback-urls.js';
+import { AccessSnapshot } from './services/access.js';
 import { CustomerApp } from './services/customer-app.js';
 import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
@@ -20,6 +21,7 @@ import { RefundsService } from './services/refunds.js';
 import { RequestLog } from './services/request-log.js';
 import { SandboxClock } from './services/sandbox-clock.js';
 import { applySeed, readSeedFile } from './services/seed.js';
+import { integratorsRepository } from './store/repositories/integrators.js';
 import { StoresService } from './services/stores.js';
 import { TokenService } from './services/tokens.js';
 import { Wallet } from './services/wallet.js';
@@ -35,6 +37,8 @@ export interface Platform {
   adminTokenGenerated: boolean;
   issuer: string;
   tokens: TokenService;
+  /** Links and disabled clients, in memory, kept up with other processes' changes. */
+  access: AccessSnapshot;
   onboarding: Onboarding;
   stores: StoresService;
   pointsOfSale: PointsOfSaleService;
@@ -70,18 +74,24 @@ export const baseUrlOf = (config: Config): string =>
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const clock = options.clock ?? new Clock();
   const opened = await openDatabase(config.database, { serve: true });
+  const access = new AccessSnapshot(opened.db);
   try {
     await migrateToLatest(opened);
     const db = opened.db;
     const issuer = `${baseUrlOf(config)}/integrator-authentication`;
-    const tokens = new TokenService(db, clock, { issuer, lifetimeSeconds: config.tokenLifetimeSeconds });
+    const tokens = new TokenService(db, clock, { issuer, lifetimeSeconds: config.tokenLifetimeSeconds, access });
     await tokens.ensureSigningKey();
 
     const callbackUrls = new CallbackUrlRule(config.sandbox);
-    const onboarding = new Onboarding(db, clock, callbackUrls);
+    const onboarding = new Onboarding(db, clock, callbackUrls, () => access.reload());
     if (config.sandbox) await applySeed(onboarding, { users: BUILT_IN_TEST_USERS }, 'built-in test users');
     if (config.demoData) await applySeed(onboarding, DEMO_SEED, 'demo data');
     if (config.seedFile) await applySeed(onboarding, await readSeedFile(config.seedFile), config.seedFile);
+    await access.reload();
+    access.start((err) => options.logger?.warn({ err }, 'access check failed'));
+    for (const name of await integratorsRepository.listUnlinkedNames(db)) {
+      options.logger?.warn(`integrator "${name}" is linked to no merchant: its calls are refused (pos-admin integrator link)`);
+    }
 
     // Platform time: the sandbox clock's offset is shared through the database (SPEC §9).
     const sandboxClock = new SandboxClock(db, clock);
@@ -108,6 +118,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       adminTokenGenerated: config.adminToken === undefined,
       issuer,
       tokens,
+      access,
       onboarding,
       stores: new StoresService(db, merchants),
       pointsOfSale: new PointsOfSaleService(db, clock, merchants),
@@ -124,11 +135,13 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       requestLog,
       async close() {
         await deliveries.stop();
+        await access.stop();
         await requestLog.stop();
         await opened.close();
       },
     };
   } catch (error) {
+    await access.stop();
     await opened.close();
     throw error;
   }

@@ -4,7 +4,7 @@ import { TokenService } from '../services/tokens.js';
 import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { CliError, type CliContext } from './context.js';
-import { JSON_OPTION_HELP, printRecords, timestamp } from './format.js';
+import { JSON_OPTION_HELP, printRecords, timestamp, yesNo } from './format.js';
 
 /** `integrator`, `client`, `alias` and `keys`: who calls the API, with which credentials, and the keys of their tokens. */
 export function addIntegratorCommands(program: Command, cli: CliContext): void {
@@ -24,9 +24,14 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
     .option('--json', JSON_OPTION_HELP)
     .action(async (opts: { json?: boolean }) => {
       const { db } = await cli.session();
+      const merchantsOf = new Map<string, string[]>();
+      for (const link of await integratorsRepository.listLinks(db)) {
+        merchantsOf.set(link.integrator_id, [...(merchantsOf.get(link.integrator_id) ?? []), link.vat_number]);
+      }
       const integrators = (await integratorsRepository.list(db)).map((i) => ({
         integratorId: i.integrator_id,
         name: i.name,
+        merchants: merchantsOf.get(i.integrator_id) ?? [],
         createdAt: timestamp(i.created_at),
       }));
       printRecords(
@@ -36,10 +41,25 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
           ['NAME', (i) => i.name],
           ['INTEGRATOR ID', (i) => i.integratorId],
           ['CREATED', (i) => i.createdAt],
+          ['MERCHANTS', (i) => (i.merchants.length ? i.merchants.join(',') : '(none: its calls are refused)')],
         ],
         { json: opts.json, none: 'no integrators' },
       );
     });
+
+  for (const [name, linked] of [['link', true], ['unlink', false]] as const) {
+    integrator
+      .command(name)
+      .description(linked ? 'let an integrator act for a merchant' : 'stop an integrator acting for a merchant (at once, in every process)')
+      .requiredOption('--integrator <name>', 'integrator name')
+      .requiredOption('--vat <vatNumber>', "the merchant's VAT number")
+      .action(async (opts: { integrator: string; vat: string }) => {
+        const { onboarding } = await cli.session();
+        if (linked) await onboarding.linkMerchant(opts.integrator, opts.vat);
+        else await onboarding.unlinkMerchant(opts.integrator, opts.vat);
+        cli.out.write(`integrator "${opts.integrator}" ${linked ? 'may act' : 'may no longer act'} for merchant ${opts.vat}\n`);
+      });
+  }
 
   const client = program.command('client').description("integrators' OAuth clients (client credentials)");
   client
@@ -60,6 +80,17 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
         );
       }
     });
+  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+    client
+      .command(name)
+      .description(disabled ? 'disable a client: its tokens stop working at once and it gets no new one' : 'enable a disabled client again')
+      .requiredOption('--client-id <clientId>', 'the client')
+      .action(async (opts: { clientId: string }) => {
+        const { onboarding } = await cli.session();
+        await onboarding.setClientDisabled(opts.clientId, disabled);
+        cli.out.write(`client ${opts.clientId} ${disabled ? 'disabled' : 'enabled'}\n`);
+      });
+  }
   client
     .command('list')
     .description('list OAuth clients (secrets are never shown)')
@@ -72,6 +103,7 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
         clientId: c.client_id,
         integrator: nameOf.get(c.integrator_id) ?? '',
         integratorId: c.integrator_id,
+        disabled: c.disabled_at !== null,
         createdAt: timestamp(c.created_at),
       }));
       printRecords(
@@ -80,6 +112,7 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
         [
           ['CLIENT ID', (c) => c.clientId],
           ['INTEGRATOR', (c) => c.integrator],
+          ['DISABLED', (c) => yesNo(c.disabled)],
           ['CREATED', (c) => c.createdAt],
         ],
         { json: opts.json, none: 'no clients' },

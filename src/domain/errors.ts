@@ -93,6 +93,7 @@ export const ERRORS = {
   UNKNOWN_BEACON: { status: 404, code: '3002', message: 'No active point of sale has this beacon.' },
   UNKNOWN_CUSTOMER: { status: 404, code: '3003', message: 'No MobilePay user has this phone number.' },
   CARD_TYPE_DISALLOWED: { status: 409, code: '3004', message: "The payment's restrictions disallow the customer's card type." },
+  MERCHANT_NOT_LINKED: { status: 403, code: '3010', message: "The merchant is not linked to the caller's integrator: it may not act on the merchant's behalf." },
   CHECKIN_REQUIRES_PAYMENT: { status: 409, code: '3005', message: 'This point of sale accepts check-ins only while a payment is waiting.' },
 
   // 500: never shows internals

@@ -97,7 +97,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(integratorAuthenticationRoutes(platform), { prefix: '/integrator-authentication' });
   await app.register(
     async (v10) => {
-      requireIntegratorCall(v10, platform.tokens);
+      requireIntegratorCall(v10, platform.tokens, platform.access);
       recordCalls(v10, platform.requestLog);
       await v10.register(storeRoutes(platform));
       await v10.register(pointOfSaleRoutes(platform));

@@ -12,8 +12,8 @@ export interface BackgroundWork {
 /**
  * What a running platform process does besides answering requests: the due-timer worker (first run at once,
  * so timers that fell due while the platform was down fire now), the notification delivery worker (started,
- * not waited for), request-log writes, and the hourly purge of
- * expired idempotency keys and old request-log records. Every process sharing a database runs all of it.
+ * not waited for), request-log writes, and the hourly purge of expired idempotency keys, old request-log records
+ * and token-endpoint failures whose block is over. Every process sharing a database runs all of it.
  */
 export async function startBackgroundWork(platform: Platform, onError: (error: unknown, what: string) => void): Promise<BackgroundWork> {
   const tick = async () => {
@@ -29,6 +29,8 @@ export async function startBackgroundWork(platform: Platform, onError: (error: u
   const housekeeping = setInterval(() => {
     platform.idempotency.purgeExpired().catch((error: unknown) => onError(error, 'idempotency purge'));
     platform.requestLog.purgeExpired().catch((error: unknown) => onError(error, 'request log purge'));
+    platform.tokens.purgeFailures().catch((error: unknown) => onError(error, 'token failure purge'));
+    platform.tokens.purgeFailures().catch((error: unknown) => onError(error, 'token failure purge'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();
   platform.requestLog.start((error) => onError(error, 'request log'));

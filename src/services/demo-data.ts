@@ -23,6 +23,9 @@ export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret
 export const DEMO_VAT_NUMBER = 'DK12345678';
 export const DEMO_STORE_ID = '5f1c0c6e-3c1a-4c8e-9a77-2d1f7c9b0a01';
 
+/** MobilePay's certification merchants, one Danish and one Finnish. */
+const CERTIFICATION_VAT_NUMBERS = ['DK90000028', 'FI90000040'] as const;
+
 /** A merchant with an activated and a not-activated store, MobilePay's certification merchants, and one integrator. */
 export const DEMO_SEED: Seed = {
   merchants: [
@@ -55,7 +58,7 @@ export const DEMO_SEED: Seed = {
         },
       ],
     },
-    ...(['DK90000028', 'FI90000040'] as const).map((vatNumber) => ({
+    ...CERTIFICATION_VAT_NUMBERS.map((vatNumber) => ({
       vatNumber,
       name: `MobilePay certification merchant ${vatNumber.slice(0, 2)}`,
       brands: [
@@ -76,5 +79,5 @@ export const DEMO_SEED: Seed = {
       ],
     })),
   ],
-  integrators: [{ name: 'Demo Integrator', clients: [{ ...DEMO_CLIENT }] }],
+  integrators: [{ name: 'Demo Integrator', merchants: [DEMO_VAT_NUMBER, ...CERTIFICATION_VAT_NUMBERS], clients: [{ ...DEMO_CLIENT }] }],
 };

@@ -6,6 +6,7 @@ import type { Db } from '../store/database.js';
 import { customersRepository } from '../store/repositories/customers.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
+import { platformStateRepository } from '../store/repositories/platform-state.js';
 import type { Customer, Integrator, Merchant, Store } from '../store/schema.js';
 import type { CallbackUrlRule } from './callback-urls.js';
 import { generateSecret, hashSecret, verifySecret } from './secrets.js';
@@ -47,6 +48,8 @@ export class Onboarding {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly callbackUrls: CallbackUrlRule,
+    /** Called after a link, unlink, disable or enable, so this process applies it at once (AccessSnapshot). */
+    private readonly onAccessChange: () => Promise<void> = async () => {},
   ) {}
 
   async upsertMerchant(input: { vatNumber: string; name: string; merchantId?: string }): Promise<Merchant> {
@@ -170,6 +173,44 @@ export class Onboarding {
       });
     }
     return { clientId, clientSecret: clientSecret === undefined ? secret : undefined };
+  }
+
+  /** Lets an integrator act for a merchant (SPEC §7); linking twice changes nothing. */
+  async linkMerchant(integratorName: string, vatNumber: string): Promise<void> {
+    const { integratorId, merchantId } = await this.#integratorAndMerchant(integratorName, vatNumber);
+    await this.#changeAccess((trx) => integratorsRepository.link(trx, integratorId, merchantId));
+  }
+
+  async unlinkMerchant(integratorName: string, vatNumber: string): Promise<void> {
+    const { integratorId, merchantId } = await this.#integratorAndMerchant(integratorName, vatNumber);
+    await this.#changeAccess((trx) => integratorsRepository.unlink(trx, integratorId, merchantId));
+  }
+
+  /** A disabled client's tokens are refused at once and it gets no new one; enabling undoes it. */
+  async setClientDisabled(clientId: string, disabled: boolean): Promise<void> {
+    const client = await integratorsRepository.findClient(this.db, clientId);
+    check(client !== undefined, `no client ${clientId}`);
+    const disabledAt = disabled ? this.clock.now() : null;
+    await this.#changeAccess((trx) => integratorsRepository.setClientDisabled(trx, clientId, disabledAt));
+  }
+
+  async #integratorAndMerchant(integratorName: string, vatNumber: string): Promise<{ integratorId: string; merchantId: string }> {
+    const integrator = await integratorsRepository.findByName(this.db, integratorName);
+    check(integrator !== undefined, `no integrator named "${integratorName}"`);
+    check(isVatNumber(vatNumber), `merchant "${vatNumber}" must be a VAT number: DK or FI followed by 8 digits`);
+    const merchant = await merchantsRepository.findByVat(this.db, vatNumber);
+    check(merchant !== undefined, `no merchant with VAT number ${vatNumber}`);
+    return { integratorId: integrator.integrator_id, merchantId: merchant.merchant_id };
+  }
+
+  /** Makes an access change and bumps the version every process watches in the same transaction, if it changed anything. */
+  async #changeAccess(change: (trx: Db) => Promise<boolean>): Promise<void> {
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const done = await change(trx);
+      if (done) await platformStateRepository.add(trx, 'access_version', 1);
+      return done;
+    });
+    if (changed) await this.onAccessChange();
   }
 
   async upsertCallbackAlias(integratorName: string, alias: string, url: string): Promise<void> {

@@ -24,5 +24,11 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/**
+ * What an unknown client id's secret is checked against: the same work as a known client's check, with a key
+ * (all zeros) that no secret derives to in practice.
+ */
+export const UNKNOWN_CLIENT_HASH = ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, Buffer.alloc(16).toString('base64url'), Buffer.alloc(KEY_LENGTH).toString('base64url')].join('$');
+
 /** A new client secret: 32 random bytes, URL-safe. */
 export const generateSecret = (): string => randomBytes(32).toString('base64url');

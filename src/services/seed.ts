@@ -34,6 +34,8 @@ const Merchant = Type.Object(
 const Integrator = Type.Object(
   {
     name: Type.String(),
+    /** The VAT numbers of the merchants the integrator may act for (SPEC §7). */
+    merchants: Type.Optional(Type.Array(Type.String())),
     clients: Type.Optional(
       Type.Array(Type.Object({ clientId: Type.String(), clientSecret: Type.String() }, { additionalProperties: false })),
     ),
@@ -100,6 +102,9 @@ export async function applySeed(onboarding: Onboarding, seed: Seed, source = 'se
   }
   for (const [i, integrator] of (seed.integrators ?? []).entries()) {
     await at(`/integrators/${i}`, () => onboarding.upsertIntegrator(integrator.name));
+    for (const [v, vatNumber] of (integrator.merchants ?? []).entries()) {
+      await at(`/integrators/${i}/merchants/${v}`, () => onboarding.linkMerchant(integrator.name, vatNumber));
+    }
     for (const [c, client] of (integrator.clients ?? []).entries()) {
       await at(`/integrators/${i}/clients/${c}`, () => onboarding.upsertClient(integrator.name, client.clientId, client.clientSecret));
     }

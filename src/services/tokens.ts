@@ -14,7 +14,9 @@ import { isClientId, isVatNumber } from '../domain/ids.js';
 import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { signingKeysRepository } from '../store/repositories/signing-keys.js';
-import { verifySecret } from './secrets.js';
+import { tokenFailuresRepository } from '../store/repositories/token-failures.js';
+import { AccessSnapshot } from './access.js';
+import { UNKNOWN_CLIENT_HASH, verifySecret } from './secrets.js';
 
 export const TOKEN_SCOPE = 'integrator_scope';
 const ALG = 'RS256';
@@ -33,6 +35,15 @@ interface VerifiedToken {
 }
 /** At most one reload of the key set a second, however many tokens with unknown key ids arrive. */
 const KEY_RELOAD_INTERVAL_MS = 1000;
+
+/**
+ * Guessing resistance (SPEC §7, our numbers): FAILURE_LIMIT failed requests for one client id within
+ * FAILURE_WINDOW_MS block that id for BLOCK_MS. Counted per client id, never per address: many tills share
+ * one address behind a shop's router.
+ */
+export const FAILURE_LIMIT = 10;
+export const FAILURE_WINDOW_MS = 5 * 60_000;
+export const BLOCK_MS = 5 * 60_000;
 
 export interface TokenClaims {
   clientId: string;
@@ -53,12 +64,23 @@ export interface TokenResponse {
 /** OAuth 2.0 error of the token endpoint (RFC 6749 §5.2). */
 export class OAuthError extends Error {
   constructor(
-    readonly error: 'invalid_client' | 'invalid_request' | 'unsupported_grant_type',
-    readonly status: 400 | 401,
+    readonly error: 'invalid_client' | 'invalid_request' | 'unsupported_grant_type' | 'temporarily_unavailable',
+    readonly status: 400 | 401 | 429,
     description: string,
+    /** With a 429: when to try again, whole seconds (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
+}
+
+export interface TokenServiceOptions {
+  issuer: string;
+  lifetimeSeconds: number;
+  /** The disabled clients; a service that only rotates keys (the CLI) may go without. */
+  access?: AccessSnapshot;
+  /** Checks a secret against a stored hash; a test counts the work through it. */
+  verifySecret?: (secret: string, stored: string) => Promise<boolean>;
 }
 
 interface VerifyingKey {
@@ -77,12 +99,17 @@ export class TokenService {
   #keysLoadedAt = -Infinity;
   /** The reload under way, shared by every verify that waits for it (a burst of first calls loads once). */
   #reloading: Promise<void> | null = null;
+  readonly #access: AccessSnapshot;
+  readonly #verifySecret: NonNullable<TokenServiceOptions['verifySecret']>;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    readonly options: { issuer: string; lifetimeSeconds: number },
-  ) {}
+    readonly options: TokenServiceOptions,
+  ) {
+    this.#access = options.access ?? new AccessSnapshot(db);
+    this.#verifySecret = options.verifySecret ?? verifySecret;
+  }
 
   /** Makes sure a signing key exists (first start). */
   async ensureSigningKey(): Promise<void> {
@@ -110,15 +137,28 @@ export class TokenService {
     return kid;
   }
 
-  /** The client-credentials grant. */
+  /**
+   * The client-credentials grant. A client id blocked after repeated failures is refused before its secret is
+   * looked at; an unknown id is checked against a hash no secret matches, so it takes as long to refuse as a
+   * wrong secret and its failures are counted the same way (neither the time nor a 429 tells which ids exist).
+   */
   async issue(clientId: string, clientSecret: string, merchantVat?: string): Promise<TokenResponse> {
     if (merchantVat !== undefined && !isVatNumber(merchantVat)) {
       throw new OAuthError('invalid_request', 400, 'merchant_vat must be DK or FI followed by 8 digits');
     }
-    // An id no client can have is not looked up: PostgreSQL refuses some text outright (a NUL byte).
-    const client = isClientId(clientId) ? await integratorsRepository.findClient(this.db, clientId) : undefined;
-    if (!client || !(await verifySecret(clientSecret, client.secret_hash))) {
+    // An id no client can have is not looked up nor counted: PostgreSQL refuses some text outright (a NUL byte).
+    const possible = isClientId(clientId);
+    const now = this.clock.wallNow();
+    if (possible) await this.#refuseWhileBlocked(clientId, now);
+    const client = possible ? await integratorsRepository.findClient(this.db, clientId) : undefined;
+    const secretMatches = await this.#verifySecret(clientSecret, client?.secret_hash ?? UNKNOWN_CLIENT_HASH);
+    if (!client || !secretMatches) {
+      if (possible) await this.#countFailure(clientId, now);
       throw new OAuthError('invalid_client', 401, 'unknown client or wrong secret');
+    }
+    if (client.disabled_at !== null) throw new OAuthError('invalid_client', 401, 'the client is disabled');
+    if (merchantVat !== undefined && !(await integratorsRepository.isLinked(this.db, client.integrator_id, merchantVat))) {
+      throw new OAuthError('invalid_request', 400, "merchant_vat names a merchant the client's integrator is not linked to");
     }
     // Read per issue (tokens are requested rarely) so a rotation by another process takes effect at once.
     const signing = await signingKeysRepository.findActive(this.db);
@@ -142,14 +182,35 @@ export class TokenService {
     return { access_token: token, expires_in: this.options.lifetimeSeconds, token_type: 'Bearer', scope: TOKEN_SCOPE };
   }
 
+  async #refuseWhileBlocked(clientId: string, now: number): Promise<void> {
+    const blockedUntil = await tokenFailuresRepository.blockedUntil(this.db, clientId);
+    if (blockedUntil !== null && blockedUntil > now) {
+      const seconds = Math.ceil((blockedUntil - now) / 1000);
+      throw new OAuthError('temporarily_unavailable', 429, `too many failed requests for this client id: retry after ${seconds} s`, seconds);
+    }
+  }
+
+  async #countFailure(clientId: string, now: number): Promise<void> {
+    const failures = await tokenFailuresRepository.count(this.db, clientId, now, now - FAILURE_WINDOW_MS);
+    if (failures >= FAILURE_LIMIT) await tokenFailuresRepository.block(this.db, clientId, FAILURE_LIMIT, now + BLOCK_MS);
+  }
+
+  /** Forgets the failures of client ids whose window and block are over (housekeeping). */
+  purgeFailures(): Promise<void> {
+    const now = this.clock.wallNow();
+    return tokenFailuresRepository.purge(this.db, now - FAILURE_WINDOW_MS, now);
+  }
+
   /**
    * The claims of a token verified before, without waiting: null when it has expired since, undefined when it
-   * was never verified here (then `verify` must). Every call after a client's first takes this path.
+   * was never verified here (then `verify` must), null too while its client is disabled (a Set lookup on every
+   * hit, so a disable applies at once). Every call after a client's first takes this path.
    */
   verifiedBefore(token: string): TokenClaims | null | undefined {
     const key = cacheKeyOf(token);
     const cached = this.#verified.get(key);
     if (!cached || cached.token !== token) return undefined;
+    if (this.#access.isDisabled(cached.claims.clientId)) return null;
     if (cached.claims.expiresAt > this.clock.wallNow()) return cached.claims;
     this.#verified.delete(key);
     return null;
@@ -184,7 +245,7 @@ export class TokenService {
       this.#verified.delete(this.#verified.keys().next().value as string);
     }
     this.#verified.set(cacheKeyOf(token), { token, claims });
-    return claims;
+    return this.#access.isDisabled(claims.clientId) ? null : claims;
   }
 
   /** The public keys that may verify unexpired tokens, as a JWK Set. */

@@ -4,6 +4,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as engine from './migrations/0002-engine.js';
 import * as wallet from './migrations/0003-wallet.js';
 import * as deliveries from './migrations/0004-deliveries.js';
+import * as access from './migrations/0005-access.js';
 
 /** Migrations are listed in code (not read from a folder), so the compiled build and tests see the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-engine': engine,
   '0003-wallet': wallet,
   '0004-deliveries': deliveries,
+  '0005-access': access,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -27,7 +29,11 @@ const vanishedDuringIntrospection = (error: unknown) => ['3F000', '42P01'].inclu
 /**
  * Applies pending migrations. Kysely takes a lock table on both engines, so several platform processes
  * starting together against one PostgreSQL migrate once. On PostgreSQL Kysely's bookkeeping tables are named
- * with their schema: unqualified, Kysely would take another schema's tables for its own and fail.
+ * with their schema: unqualified, Kysely would take another schema's tables for its own and fail. To find its
+ * tables Kysely lists the columns of every schema in the database, which fails with "schema … does not exist"
+ * (3F000) or "relation … does not exist" (42P01) when another schema is dropped meanwhile (test runs each use a
+ * schema of their own): then it is tried again, which is safe since applied migrations are recorded (a
+ * migration that truly fails fails again).
  */
 export async function migrateToLatest({ db, schema }: Pick<OpenDatabase, 'db' | 'schema'>): Promise<void> {
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });

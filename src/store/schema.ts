@@ -15,6 +15,8 @@ export interface Database {
   stores: StoreTable;
   integrators: IntegratorTable;
   clients: ClientTable;
+  integrator_merchants: IntegratorMerchantTable;
+  token_failures: TokenFailureTable;
   callback_aliases: CallbackAliasTable;
   signing_keys: SigningKeyTable;
   points_of_sale: PointOfSaleTable;
@@ -67,6 +69,22 @@ export interface ClientTable {
   /** scrypt hash, see services/secrets.ts */
   secret_hash: string;
   created_at: number;
+  /** Set while an operator has disabled the client: its tokens are refused and it gets no new one. */
+  disabled_at: number | null;
+}
+
+/** The merchants an integrator may act for (SPEC §7). */
+export interface IntegratorMerchantTable {
+  integrator_id: string;
+  merchant_id: string;
+}
+
+/** Failed token requests of one client id in the current window, and the end of its block (wall time). */
+export interface TokenFailureTable {
+  client_id: string;
+  window_started_at: number;
+  failures: number;
+  blocked_until: number | null;
 }
 
 export interface CallbackAliasTable {
@@ -274,7 +292,7 @@ export interface NotificationAttemptTable {
 }
 
 export interface PlatformStateTable {
-  name: 'sandbox_clock_offset' | 'next_payout_at';
+  name: 'sandbox_clock_offset' | 'next_payout_at' | 'access_version';
   value: number;
 }
 
@@ -289,6 +307,7 @@ export type Brand = Selectable<BrandTable>;
 export type Store = Selectable<StoreTable>;
 export type Integrator = Selectable<IntegratorTable>;
 export type Client = Selectable<ClientTable>;
+export type NewClient = Insertable<ClientTable>;
 export type CallbackAlias = Selectable<CallbackAliasTable>;
 export type SigningKey = Selectable<SigningKeyTable>;
 export type PointOfSale = Selectable<PointOfSaleTable>;

@@ -15,8 +15,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(a.json().storeIds.sort(), [STORE_A1, STORE_A2_INACTIVE].sort());
       const b = await v10(app, 'GET', '/stores', { token, vat: MERCHANT_B });
       assert.deepEqual(b.json().storeIds, [STORE_B1]);
+      // A merchant the platform does not know has linked no integrator.
       const unknownMerchant = await v10(app, 'GET', '/stores', { token, vat: 'FI99999999' });
-      assert.deepEqual(unknownMerchant.json().storeIds, []);
+      assert.equal(unknownMerchant.statusCode, 403);
+      assert.equal(unknownMerchant.json().code, '3010');
     });
 
     test('filters by brand and location together', async (t) => {

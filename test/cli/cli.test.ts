@@ -151,10 +151,35 @@ describe('pos-admin', { concurrency: true }, () => {
         const listed = await ok(databaseUrl, 'client', 'list', '--json');
         const clients = JSON.parse(listed);
         assert.equal(clients.length, 1);
-        assert.deepEqual(Object.keys(clients[0]).sort(), ['clientId', 'createdAt', 'integrator', 'integratorId']);
+        assert.deepEqual(Object.keys(clients[0]).sort(), ['clientId', 'createdAt', 'disabled', 'integrator', 'integratorId']);
         assert.equal(clients[0].clientId, 'kasse-pos');
         assert.equal(clients[0].integrator, 'Kasse ApS');
         assert.ok(!listed.includes(secret), 'client list shows the secret');
+      });
+
+      test('integrator link and unlink change the merchants integrator list shows; an unknown merchant exits 2', async () => {
+        const link = ['--integrator', 'Kasse ApS', '--vat', VAT];
+        assert.match(await ok(databaseUrl, 'integrator', 'link', ...link), /^integrator "Kasse ApS" may act for merchant DK12345678\n$/);
+        assert.deepEqual(JSON.parse(await ok(databaseUrl, 'integrator', 'list', '--json'))[0].merchants, [VAT]);
+        assert.match(await ok(databaseUrl, 'integrator', 'list'), /\s+MERCHANTS\n.*\s+DK12345678\n$/);
+        await ok(databaseUrl, 'integrator', 'unlink', ...link);
+        assert.deepEqual(JSON.parse(await ok(databaseUrl, 'integrator', 'list', '--json'))[0].merchants, []);
+        await ok(databaseUrl, 'integrator', 'link', ...link);
+
+        const unknown = await posAdmin(databaseUrl, 'integrator', 'link', '--integrator', 'Kasse ApS', '--vat', 'DK99999999');
+        assert.equal(unknown.code, 2);
+        assert.equal(unknown.stderr, 'error: no merchant with VAT number DK99999999\n');
+      });
+
+      test('client disable and enable show in client list; an unknown client exits 2', async () => {
+        const isDisabled = async () => JSON.parse(await ok(databaseUrl, 'client', 'list', '--json'))[0].disabled;
+        assert.equal(await ok(databaseUrl, 'client', 'disable', '--client-id', 'kasse-pos'), 'client kasse-pos disabled\n');
+        assert.equal(await isDisabled(), true);
+        assert.equal(await ok(databaseUrl, 'client', 'enable', '--client-id', 'kasse-pos'), 'client kasse-pos enabled\n');
+        assert.equal(await isDisabled(), false);
+        const unknown = await posAdmin(databaseUrl, 'client', 'disable', '--client-id', 'nobody');
+        assert.equal(unknown.code, 2);
+        assert.equal(unknown.stderr, 'error: no client nobody\n');
       });
 
       test('alias set refuses plain http to a public host but accepts it on loopback', async () => {

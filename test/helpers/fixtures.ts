@@ -41,9 +41,11 @@ export const TEST_SEED: Seed = {
       ],
     },
   ],
+  // Both integrators act for both merchants (a merchant may use several PoS vendors), so 1400-1411 have an
+  // integrator and a merchant of each kind to separate.
   integrators: [
-    { name: 'Kasse ApS', clients: [CLIENT_1] },
-    { name: 'Other Vendor', clients: [CLIENT_2] },
+    { name: 'Kasse ApS', merchants: [MERCHANT_A, MERCHANT_B], clients: [CLIENT_1] },
+    { name: 'Other Vendor', merchants: [MERCHANT_A, MERCHANT_B], clients: [CLIENT_2] },
   ],
 };
 

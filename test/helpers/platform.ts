@@ -9,6 +9,9 @@ import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.j
 import { buildApp } from '../../src/http/app.js';
 import type { DeliveryLimits } from '../../src/jobs/notification-deliveries.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
+import { CallbackUrlRule } from '../../src/services/callback-urls.js';
+import { Onboarding } from '../../src/services/onboarding.js';
+import { openDatabase } from '../../src/store/database.js';
 import type { Seed } from '../../src/services/seed.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -90,4 +93,24 @@ export async function startPlatform(t: TestContext, engine: Engine, options: Sta
     if (!options.keepDatabase) await dropDatabase(database);
   });
   return { platform, app, time, config };
+}
+
+/** What `pos-admin` does to a database a platform may be serving: an Onboarding on a connection of its own. */
+export async function asOperator(database: DatabaseTarget, act: (onboarding: Onboarding) => Promise<void>): Promise<void> {
+  const opened = await openDatabase(database);
+  try {
+    await act(new Onboarding(opened.db, new Clock(), new CallbackUrlRule(true)));
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Repeats `probe` until it answers true, for at most `boundMs` (another process notices a change on an interval). */
+export async function eventually(probe: () => Promise<boolean>, boundMs = 5000): Promise<boolean> {
+  const end = Date.now() + boundMs;
+  while (Date.now() < end) {
+    if (await probe()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return probe();
 }

@@ -16,6 +16,8 @@ const snapshot = async (db: Awaited<ReturnType<typeof startPlatform>>['platform'
   clients: await db.selectFrom('clients').selectAll().orderBy('client_id').execute(),
   aliases: await db.selectFrom('callback_aliases').selectAll().orderBy('alias').execute(),
   customers: await db.selectFrom('customers').selectAll().orderBy('phone_number').execute(),
+  links: await db.selectFrom('integrator_merchants').selectAll().orderBy('integrator_id').orderBy('merchant_id').execute(),
+  accessVersion: await db.selectFrom('platform_state').select('value').where('name', '=', 'access_version').executeTakeFirst(),
 });
 
 const FULL_SEED: Seed = {
@@ -37,6 +39,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await snapshot(platform.db), first);
 
       assert.equal(first.stores.length, 3);
+      assert.equal(first.links.length, 4, 'each integrator is linked to both merchants');
       assert.equal(first.aliases[0]?.url, 'http://127.0.0.1:9999/notify');
       const client = first.clients.find((c) => c.client_id === CLIENT_1.clientId)!;
       assert.ok(!client.secret_hash.includes(CLIENT_1.clientSecret));
@@ -82,6 +85,15 @@ for (const engine of ENGINES) {
       });
       await assert.rejects(applySeed(platform.onboarding, seed('http://127.0.0.1:9999/notify')), /callbackAliases\/0: url .*must be https:\/\//);
       await applySeed(platform.onboarding, seed('https://93.184.215.14/notify'));
+    });
+
+    test('an integrator linked to a merchant the seed does not know is refused with the JSON path of the link', async (t) => {
+      const { platform } = await startPlatform(t, engine);
+      const bad = structuredClone(TEST_SEED);
+      bad.integrators![1]!.merchants = ['DK11111111', 'DK99999999'];
+      await assert.rejects(applySeed(platform.onboarding, bad), /^Error: seed: \/integrators\/1\/merchants\/1: no merchant with VAT number DK99999999$/);
+      bad.integrators![1]!.merchants = ['Kasse'];
+      await assert.rejects(applySeed(platform.onboarding, bad), /\/integrators\/1\/merchants\/0: merchant "Kasse" must be a VAT number/);
     });
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import type { ErrorName } from '../../domain/errors.js';
 import { isClientSystemVersion, isVatNumber } from '../../domain/ids.js';
 import { isValidText } from '../../domain/valid-chars.js';
+import type { AccessSnapshot } from '../../services/access.js';
 import type { Caller } from '../../services/caller.js';
 import type { Idempotency } from '../../services/idempotency.js';
 import type { Db } from '../../store/database.js';
@@ -68,8 +69,12 @@ interface CallerHeaders {
  */
 const admittedBefore = new WeakMap<TokenClaims, CallerHeaders & { caller: Caller }>();
 
-/** The header rules of SPEC §2.1 after the token, in order: system version, merchant VAT, system name, idempotency key. */
-function checkHeaders(request: FastifyRequest, claims: TokenClaims): Check {
+/**
+ * The header rules of SPEC §2.1 after the token, in order: system version, merchant VAT, system name, idempotency
+ * key; then whether the caller's integrator is linked to the merchant (SPEC §7), decided from memory on every
+ * call, since a link may go while the caller is reused.
+ */
+function checkHeaders(request: FastifyRequest, claims: TokenClaims, access: AccessSnapshot): Check {
   const counts = rawHeaderCounts(request);
   const sent: CallerHeaders = {
     systemVersion: header(request, SYSTEM_VERSION),
@@ -93,6 +98,7 @@ function checkHeaders(request: FastifyRequest, claims: TokenClaims): Check {
     if (key === undefined) return { ok: false, error: 'IDEMPOTENCY_KEY_MISSING' };
     if (!isValidText(key)) return { ok: false, error: 'IDEMPOTENCY_KEY_INVALID' };
   }
+  if (!access.mayActFor(claims.integratorId, result.caller.merchantVat)) return { ok: false, error: 'MERCHANT_NOT_LINKED' };
   return result;
 }
 
@@ -124,10 +130,10 @@ function checkCaller(claims: TokenClaims, { systemVersion, vatHeader, systemName
  * registered in (so it runs before the body is even read). `x-ibm-client-id` is accepted and ignored. A token
  * verified before is checked without waiting, so the hook is synchronous on every call but a client's first.
  */
-export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenService): void {
+export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenService, access: AccessSnapshot): void {
   scope.decorateRequest('caller', null as unknown as Caller);
   const admit = (request: FastifyRequest, reply: FastifyReply, claims: TokenClaims | null, done: HookHandlerDoneFunction) => {
-    const result = claims ? checkHeaders(request, claims) : ({ ok: false, error: 'UNAUTHORIZED' } as const);
+    const result = claims ? checkHeaders(request, claims, access) : ({ ok: false, error: 'UNAUTHORIZED' } as const);
     if (result.ok) {
       request.caller = result.caller;
       done();

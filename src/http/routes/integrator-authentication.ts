@@ -36,11 +36,11 @@ export const integratorAuthenticationRoutes =
           operationId: 'IssueToken',
           summary: 'Issues an access token (OAuth 2.0 client credentials grant).',
           description:
-            'Credentials by HTTP Basic or as client_id and client_secret in the form body. An optional merchant_vat binds the token to one merchant.',
+            'Credentials by HTTP Basic or as client_id and client_secret in the form body. An optional merchant_vat binds the token to one merchant (one the integrator is linked to). Repeated failures for one client id are answered 429 with Retry-After for a while.',
           tags,
           consumes: ['application/x-www-form-urlencoded'],
           body: TokenRequest,
-          response: { 200: TokenResponse, 400: OAuthErrorResponse, 401: OAuthErrorResponse },
+          response: { 200: TokenResponse, 400: OAuthErrorResponse, 401: OAuthErrorResponse, 429: OAuthErrorResponse },
         },
       },
       async (request, reply) => {
@@ -56,6 +56,7 @@ export const integratorAuthenticationRoutes =
         } catch (error) {
           if (!(error instanceof OAuthError)) throw error;
           if (error.status === 401) reply.header('www-authenticate', 'Basic realm="integrator-authentication"');
+          if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
           return reply.code(error.status).send({ error: error.error, error_description: error.message });
         }
       },

@@ -1,5 +1,5 @@
 import type { Db } from '../database.js';
-import type { CallbackAlias, Client, Integrator } from '../schema.js';
+import type { CallbackAlias, Client, Integrator, NewClient } from '../schema.js';
 
 export const integratorsRepository = {
   findByName(db: Db, name: string): Promise<Integrator | undefined> {
@@ -28,12 +28,82 @@ export const integratorsRepository = {
     return query.orderBy('client_id').execute();
   },
 
-  async insertClient(db: Db, client: Client): Promise<void> {
+  async insertClient(db: Db, client: NewClient): Promise<void> {
     await db.insertInto('clients').values(client).execute();
   },
 
   async updateClientSecret(db: Db, clientId: string, secretHash: string): Promise<void> {
     await db.updateTable('clients').set({ secret_hash: secretHash }).where('client_id', '=', clientId).execute();
+  },
+
+  /** Disables or enables a client; false when it was already so (or does not exist). */
+  async setClientDisabled(db: Db, clientId: string, disabledAt: number | null): Promise<boolean> {
+    const result = await db
+      .updateTable('clients')
+      .set({ disabled_at: disabledAt })
+      .where('client_id', '=', clientId)
+      .where('disabled_at', disabledAt === null ? 'is not' : 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  },
+
+  async listDisabledClientIds(db: Db): Promise<string[]> {
+    const rows = await db.selectFrom('clients').select('client_id').where('disabled_at', 'is not', null).execute();
+    return rows.map((r) => r.client_id);
+  },
+
+  /** Links an integrator to a merchant; false when it already was. */
+  async link(db: Db, integratorId: string, merchantId: string): Promise<boolean> {
+    const result = await db
+      .insertInto('integrator_merchants')
+      .values({ integrator_id: integratorId, merchant_id: merchantId })
+      .onConflict((oc) => oc.columns(['integrator_id', 'merchant_id']).doNothing())
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  },
+
+  /** Unlinks an integrator from a merchant; false when it was not linked. */
+  async unlink(db: Db, integratorId: string, merchantId: string): Promise<boolean> {
+    const result = await db
+      .deleteFrom('integrator_merchants')
+      .where('integrator_id', '=', integratorId)
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  },
+
+  async isLinked(db: Db, integratorId: string, vatNumber: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('integrator_merchants')
+      .innerJoin('merchants', 'merchants.merchant_id', 'integrator_merchants.merchant_id')
+      .select('integrator_merchants.integrator_id')
+      .where('integrator_merchants.integrator_id', '=', integratorId)
+      .where('merchants.vat_number', '=', vatNumber)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
+  /** Every link, as the integrator id and the merchant's VAT number (what a caller names). */
+  listLinks(db: Db): Promise<{ integrator_id: string; vat_number: string }[]> {
+    return db
+      .selectFrom('integrator_merchants')
+      .innerJoin('merchants', 'merchants.merchant_id', 'integrator_merchants.merchant_id')
+      .select(['integrator_merchants.integrator_id', 'merchants.vat_number'])
+      .orderBy('merchants.vat_number')
+      .execute();
+  },
+
+  /** The names of integrators linked to no merchant (every call of theirs is refused). */
+  async listUnlinkedNames(db: Db): Promise<string[]> {
+    const rows = await db
+      .selectFrom('integrators')
+      .select('name')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('integrator_merchants').select('merchant_id').whereRef('integrator_merchants.integrator_id', '=', 'integrators.integrator_id'))),
+      )
+      .orderBy('name')
+      .execute();
+    return rows.map((r) => r.name);
   },
 
   findCallbackAlias(db: Db, integratorId: string, alias: string): Promise<CallbackAlias | undefined> {

@@ -1,0 +1,83 @@
+import type { Db } from '../store/database.js';
+import { integratorsRepository } from '../store/repositories/integrators.js';
+import { platformStateRepository } from '../store/repositories/platform-state.js';
+
+/** How often a process asks whether another one (or the operator CLI) changed links or disabled clients. */
+export const ACCESS_CHECK_INTERVAL_MS = 250;
+
+/**
+ * Which merchants each integrator may act for, and which clients are disabled (SPEC §7), kept in memory so
+ * every call is decided synchronously: a Map and a Set lookup, nothing that waits. Another process (a
+ * platform sharing the PostgreSQL, the CLI writing the SQLite file) changes them in the database, bumping the
+ * `access_version` counter in the same transaction; each process reads that counter every
+ * ACCESS_CHECK_INTERVAL_MS (one tiny query) and reloads only when it moved. A change made through this
+ * process is reloaded at once (`reload`).
+ */
+export class AccessSnapshot {
+  #version = -1;
+  /** integratorId → the VAT numbers of its merchants. */
+  #links = new Map<string, Set<string>>();
+  #disabledClients = new Set<string>();
+  /** Loads run one after another, so a reload asked for after a change never ends before an older load. */
+  #queue: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  mayActFor(integratorId: string, merchantVat: string): boolean {
+    return this.#links.get(integratorId)?.has(merchantVat) === true;
+  }
+
+  isDisabled(clientId: string): boolean {
+    return this.#disabledClients.has(clientId);
+  }
+
+  /** Loads everything now (after a change made through this process, or at start). */
+  reload(): Promise<void> {
+    return this.#enqueue(() => this.#load());
+  }
+
+  /** Reloads when the version counter moved since the last load. */
+  refresh(): Promise<void> {
+    return this.#enqueue(async () => {
+      if ((await platformStateRepository.get(this.db, 'access_version')) !== this.#version) await this.#load();
+    });
+  }
+
+  /** Checks the counter every ACCESS_CHECK_INTERVAL_MS until `stop`; a failed check is reported and retried. */
+  start(onError: (error: unknown) => void): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.refresh().catch(onError), ACCESS_CHECK_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#queue;
+  }
+
+  #enqueue(load: () => Promise<void>): Promise<void> {
+    const next = this.#queue.then(load);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The counter is read first: what is read after it is at least as new, so no change is missed. */
+  async #load(): Promise<void> {
+    const version = (await platformStateRepository.get(this.db, 'access_version')) ?? 0;
+    const [links, disabled] = await Promise.all([
+      integratorsRepository.listLinks(this.db),
+      integratorsRepository.listDisabledClientIds(this.db),
+    ]);
+    const byIntegrator = new Map<string, Set<string>>();
+    for (const { integrator_id, vat_number } of links) {
+      let vats = byIntegrator.get(integrator_id);
+      if (!vats) byIntegrator.set(integrator_id, (vats = new Set()));
+      vats.add(vat_number);
+    }
+    this.#links = byIntegrator;
+    this.#disabledClients = new Set(disabled);
+    this.#version = version;
+  }
+}
