@@ -25,6 +25,8 @@ const CALL_TIMEOUT_MS = 5000;
 /** A call is retried this many times at most (MobilePay: 5); the victim's restart is what it waits out. */
 const MAX_TRIES = 60;
 const RETRY_PAUSE_MS = 100;
+/** Longer than a delivery's lease, so an attempt cut by the last kill is made again within it. */
+const NOTIFICATION_WAIT_MS = 60_000;
 
 export interface KillRestartOptions {
   /** postgres://… with `?schema=` naming a schema of the run's own. */
@@ -303,17 +305,18 @@ async function checkDatabase(databaseUrl: string, client: Client): Promise<strin
 
 /**
  * Every check-in queued a notification (the PoS have a callback alias); each must reach the receiver, at least
- * once (a process killed between the receiver's answer and recording it sends it again), within a bounded wait.
+ * once (a process killed between the receiver's answer and recording it sends it again), within a bounded wait:
+ * an attempt cut by a kill is made again once its lease has run out (the 5 s timeout plus 30 s).
  */
 async function checkNotifications(databaseUrl: string, received: Map<string, number>, problems: string[]): Promise<KillRestartReport['notifications']> {
   return withDatabase(databaseUrl, async (db) => {
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + NOTIFICATION_WAIT_MS;
     let pending = Infinity;
     while (pending > 0 && Date.now() < deadline) {
       pending = (await db.query<{ n: number }>('select count(*)::int as n from notifications where delivered_at is null')).rows[0]!.n;
       if (pending > 0) await sleep(200);
     }
-    if (pending > 0) problems.push(`${pending} notifications still undelivered 30 s after the load stopped`);
+    if (pending > 0) problems.push(`${pending} notifications still undelivered ${NOTIFICATION_WAIT_MS / 1000} s after the load stopped`);
     const queued = await db.query<{ pos_id: string; n: number }>(
       `select payload::json->>'PosId' as pos_id, count(*)::int as n from notifications group by 1`,
     );
