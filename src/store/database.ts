@@ -2,8 +2,9 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresDialectConfig, type SqliteDatabase } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
+import { OneSchemaIntrospector } from './one-schema-introspector.js';
 import { enablePaymentCache } from './payment-cache.js';
 import type { Database } from './schema.js';
 import { claimServerLock } from './sqlite-server-lock.js';
@@ -16,6 +17,20 @@ export interface OpenDatabase {
   /** PostgreSQL: the schema the tables live in (`public` unless the URL names one); SQLite has none. */
   schema?: string;
   close(): Promise<void>;
+}
+
+/** PostgreSQL as Kysely drives it, but introspection (the migrator's) sees only the platform's own schema. */
+class OneSchemaPostgresDialect extends PostgresDialect {
+  readonly #schema: string;
+
+  constructor(config: PostgresDialectConfig, schema: string) {
+    super(config);
+    this.#schema = schema;
+  }
+
+  override createIntrospector(db: Kysely<any>) {
+    return new OneSchemaIntrospector(db, this.#schema);
+  }
 }
 
 const PG_INT8 = 20;
@@ -118,7 +133,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       client.release();
     }
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const schema = target.schema ?? 'public';
+  const db = new Kysely<Database>({ dialect: new OneSchemaPostgresDialect({ pool }, schema) });
   await sql`select 1`.execute(db); // fail at start, with the driver's message, when PostgreSQL is unreachable
-  return { db, engine: 'postgres', schema: target.schema ?? 'public', close: () => db.destroy() };
+  return { db, engine: 'postgres', schema, close: () => db.destroy() };
 }
