@@ -59,9 +59,18 @@ export const ERRORS = {
   DELETE_POS_FOR_OTHER_MERCHANT: { status: 403, code: '1409', message: 'The point of sale belongs to another merchant.' },
   QUERY_POS_FOR_OTHER_MERCHANT: { status: 403, code: '1410', message: 'The point of sale belongs to another merchant.' },
   QUERY_PAYMENT_FOR_OTHER_MERCHANT: { status: 403, code: '1411', message: 'The payment belongs to another merchant.' },
+  // v10 has no code of its own for these: a payment created on, or a refund of, another merchant's resource
+  // (same integrator) answers the other-integrator code with a message naming the merchant.
+  POS_OF_OTHER_MERCHANT: { status: 403, code: '1400', message: 'The point of sale belongs to another merchant.' },
+  PAYMENT_OF_OTHER_MERCHANT: { status: 403, code: '1401', message: 'The payment belongs to another merchant.' },
+  REFUND_OF_OTHER_MERCHANT: { status: 403, code: '1402', message: 'The refund belongs to another merchant.' },
 
   // 404
   NOT_FOUND: { status: 404, code: '1004', message: 'The resource was not found.' },
+  POS_UNKNOWN: { status: 404, code: '1004', message: 'The point of sale was not found.' },
+  PAYMENT_UNKNOWN: { status: 404, code: '1004', message: 'The payment was not found.' },
+  REFUND_UNKNOWN: { status: 404, code: '1004', message: 'The refund was not found.' },
+  STORE_UNKNOWN: { status: 404, code: '1004', message: 'The store was not found.' },
 
   // 409: the request conflicts with the state of the platform
   POS_NOT_FOUND: { status: 409, code: '1000', message: 'The point of sale was not found.' },

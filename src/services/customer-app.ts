@@ -164,7 +164,7 @@ export class CustomerApp {
   /** A payment the customer is paired with; another customer's is not awaiting this one. */
   async #ownPayment(db: Db, paymentId: string, customer: Customer): Promise<Payment> {
     const payment = isGuid(paymentId) ? await paymentsRepository.findById(db, paymentId) : undefined;
-    if (!payment) throw new DomainError('NOT_FOUND', 'The payment was not found.');
+    if (!payment) throw new DomainError('PAYMENT_UNKNOWN');
     if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
   }

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { CreationOrder } from '../domain/creation-order.js';
-import { DomainError, type ErrorName } from '../domain/errors.js';
+import { owned, type OwnedOperation } from '../domain/access-guard.js';
+import { DomainError } from '../domain/errors.js';
 import { fromMinorUnits } from '../domain/money.js';
 import { newId } from '../domain/ids.js';
 import {
@@ -51,9 +52,6 @@ export interface PaymentQuery {
   orderId?: string;
   state?: 'Captured';
 }
-
-/** Which refusal an operation gives for a payment of another merchant (same integrator). */
-type OtherMerchantError = 'READY_FOR_OTHER_MERCHANT' | 'CAPTURE_FOR_OTHER_MERCHANT' | 'CANCEL_FOR_OTHER_MERCHANT' | 'QUERY_PAYMENT_FOR_OTHER_MERCHANT';
 
 const LISTED_WITHOUT_STATE: readonly PaymentStatus[] = [...ACTIVE_PAYMENT_STATUSES, 'Reserved'];
 
@@ -109,7 +107,7 @@ export class PaymentsService {
   async ready(caller: Caller, paymentId: string, input: PaymentDetailsInput): Promise<void> {
     const details = paymentDetails(input);
     await changeState(this.db, {
-      load: (trx) => this.#loadOwned(trx, caller, paymentId, 'READY_FOR_OTHER_MERCHANT'),
+      load: (trx) => this.#loadOwned(trx, caller, paymentId, 'readyPayment'),
       decide: (from) => decidePayment(from, 'ready'),
       move: (trx, payment, to) =>
         paymentsRepository.transition(trx, paymentId, payment.status, { ...details, status: to, ...this.#activity() }),
@@ -124,8 +122,8 @@ export class PaymentsService {
   get(caller: Caller, paymentId: string): PaymentView | Promise<PaymentView> {
     const cached = paymentsRepository.findCached(this.db, paymentId);
     const merchantId = this.merchants.knownMerchantIdOf(caller.merchantVat);
-    if (cached && merchantId) return this.#viewOf(ownedBy(cached, caller, merchantId, 'QUERY_PAYMENT_FOR_OTHER_MERCHANT'));
-    return this.#loadOwned(this.db, caller, paymentId, 'QUERY_PAYMENT_FOR_OTHER_MERCHANT').then((payment) => this.#viewOf(payment));
+    if (cached && merchantId) return this.#viewOf(ownedBy(cached, caller, merchantId, 'queryPayment'));
+    return this.#loadOwned(this.db, caller, paymentId, 'queryPayment').then((payment) => this.#viewOf(payment));
   }
 
   #viewOf(payment: Payment): PaymentView {
@@ -164,7 +162,7 @@ export class PaymentsService {
   async capture(caller: Caller, paymentId: string, amount: number): Promise<void> {
     const minor = minorUnitsOf(amount);
     await changeState(this.db, {
-      load: (trx) => this.#loadOwned(trx, caller, paymentId, 'CAPTURE_FOR_OTHER_MERCHANT'),
+      load: (trx) => this.#loadOwned(trx, caller, paymentId, 'capturePayment'),
       decide: (from) => decidePayment(from, 'capture'),
       onRepeat: (payment) => {
         if (payment.captured_amount !== minor) throw new DomainError('CAPTURED_WITH_OTHER_AMOUNT');
@@ -190,7 +188,7 @@ export class PaymentsService {
   /** Cancels an active or reserved payment; a repeated cancel answers 200. */
   async cancel(caller: Caller, paymentId: string): Promise<void> {
     await changeState(this.db, {
-      load: (trx) => this.#loadOwned(trx, caller, paymentId, 'CANCEL_FOR_OTHER_MERCHANT'),
+      load: (trx) => this.#loadOwned(trx, caller, paymentId, 'cancelPayment'),
       decide: (from) => decidePayment(from, 'clientCancel'),
       move: (trx, payment, to) => paymentsRepository.transition(trx, paymentId, payment.status, this.#ended(to)),
     });
@@ -221,13 +219,11 @@ export class PaymentsService {
   async #create(trx: Db, caller: Caller, flow: PaymentFlow, input: { posId: string; orderId: string }, details: PaymentDetails | null) {
     // Before anything is read: a check-in racing this create on the same PoS must be seen, or see the payment.
     await pointsOfSaleRepository.lockForPairing(trx, input.posId);
-    const pos = await pointsOfSaleRepository.findById(trx, input.posId);
-    if (!pos || pos.deleted_at !== null) throw new DomainError('POS_NOT_FOUND');
+    const found = await pointsOfSaleRepository.findById(trx, input.posId);
+    const active = found && found.deleted_at === null ? found : undefined;
     const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);
-    if (pos.integrator_id !== caller.integratorId) throw new DomainError('POS_OF_OTHER_INTEGRATOR');
-    if (pos.merchant_id !== merchantId) {
-      throw new DomainError('POS_OF_OTHER_INTEGRATOR', 'The point of sale belongs to another merchant.');
-    }
+    owned('createPaymentOnPos', active && { integratorId: active.integrator_id, merchantId: active.merchant_id }, caller.integratorId, merchantId);
+    const pos = active!;
     const store = await merchantsRepository.findStore(trx, pos.store_id);
     if (!store || store.activated !== 1) throw new DomainError('STORE_NOT_ACTIVATED');
     if (await paymentsRepository.findActiveOnPos(trx, pos.pos_id)) throw new DomainError('ACTIVE_PAYMENT_EXISTS');
@@ -260,16 +256,14 @@ export class PaymentsService {
     return { paymentId };
   }
 
-  async #loadOwned(db: Db, caller: Caller, paymentId: string, otherMerchant: OtherMerchantError): Promise<Payment> {
+  async #loadOwned(db: Db, caller: Caller, paymentId: string, operation: OwnedOperation): Promise<Payment> {
     const payment = await paymentsRepository.findById(db, paymentId);
-    return ownedBy(payment, caller, await this.merchants.merchantIdOf(caller.merchantVat, db), otherMerchant);
+    return ownedBy(payment, caller, await this.merchants.merchantIdOf(caller.merchantVat, db), operation);
   }
 }
 
 /** The payment if it exists and belongs to the caller's integrator and merchant; the v10 refusal otherwise. */
-function ownedBy(payment: Payment | undefined, caller: Caller, merchantId: string | undefined, otherMerchant: OtherMerchantError): Payment {
-  if (!payment) throw new DomainError('NOT_FOUND', 'The payment was not found.');
-  if (payment.integrator_id !== caller.integratorId) throw new DomainError('PAYMENT_OF_OTHER_INTEGRATOR');
-  if (payment.merchant_id !== merchantId) throw new DomainError(otherMerchant satisfies ErrorName);
-  return payment;
+function ownedBy(payment: Payment | undefined, caller: Caller, merchantId: string | undefined, operation: OwnedOperation): Payment {
+  owned(operation, payment && { integratorId: payment.integrator_id, merchantId: payment.merchant_id }, caller.integratorId, merchantId);
+  return payment!;
 }

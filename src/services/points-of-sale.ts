@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { owned, ownStore, type OwnedOperation } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalBeaconId, isBeaconId, newId } from '../domain/ids.js';
 import { isValidText } from '../domain/valid-chars.js';
@@ -40,9 +41,6 @@ export interface PosQuery {
   merchantPosId?: string;
 }
 
-/** Which ownership refusal an operation gives when the PoS is another merchant's (same integrator). */
-type OtherMerchantError = 'QUERY_POS_FOR_OTHER_MERCHANT' | 'DELETE_POS_FOR_OTHER_MERCHANT';
-
 export const toPosView = (pos: PointOfSale): PosView => ({
   posId: pos.pos_id,
   merchantPosId: pos.merchant_pos_id,
@@ -68,10 +66,10 @@ export class PointsOfSaleService {
     if (input.beaconId != null && !isBeaconId(input.beaconId)) throw new DomainError('INVALID_BEACON_ID');
     if (input.callbackAlias != null && !isValidText(input.callbackAlias)) throw new DomainError('INVALID_CALLBACK_ALIAS');
 
-    const store = await merchantsRepository.findStore(trx, input.storeId);
-    if (!store) throw new DomainError('STORE_NOT_FOUND');
+    const found = await merchantsRepository.findStore(trx, input.storeId);
     const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);
-    if (store.merchant_id !== merchantId) throw new DomainError('STORE_OF_OTHER_MERCHANT');
+    ownStore('createPosInStore', found && { merchantId: found.merchant_id }, merchantId);
+    const store = found!;
 
     const beaconId = input.beaconId != null ? canonicalBeaconId(input.beaconId) : newId();
     // Checked first for a clear answer; the partial unique indexes decide when two creates race.
@@ -105,7 +103,7 @@ export class PointsOfSaleService {
   }
 
   async get(caller: Caller, posId: string): Promise<PosView> {
-    return toPosView(await this.loadOwned(caller, posId, 'QUERY_POS_FOR_OTHER_MERCHANT'));
+    return toPosView(await this.loadOwned(caller, posId, 'queryPos'));
   }
 
   async list(caller: Caller, query: PosQuery): Promise<string[]> {
@@ -118,7 +116,7 @@ export class PointsOfSaleService {
     const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
     if (storeId !== undefined) {
       const store = await merchantsRepository.findStore(this.db, storeId);
-      if (store && store.merchant_id !== merchantId) throw new DomainError('STORE_OF_OTHER_MERCHANT');
+      if (store) ownStore('queryStore', { merchantId: store.merchant_id }, merchantId);
     }
     if (!merchantId) return [];
     return pointsOfSaleRepository.listActiveIds(this.db, {
@@ -135,24 +133,22 @@ export class PointsOfSaleService {
    * delete timed out retries, and must not be told the PoS is unknown.
    */
   async delete(caller: Caller, posId: string): Promise<void> {
-    await this.loadOwned(caller, posId, 'DELETE_POS_FOR_OTHER_MERCHANT', { includeDeleted: true });
+    await this.loadOwned(caller, posId, 'deletePos', { includeDeleted: true });
     await pointsOfSaleRepository.markDeleted(this.db, posId, this.clock.now());
   }
 
-  /** The caller's PoS: 404 when unknown (or deleted), 1400 when another integrator's, `otherMerchant` when another merchant's. */
+  /** The caller's PoS (a deleted one counts as unknown unless `includeDeleted`), or the operation's refusal. */
   async loadOwned(
     caller: Caller,
     posId: string,
-    otherMerchant: OtherMerchantError,
+    operation: Extract<OwnedOperation, 'queryPos' | 'deletePos'>,
     options: { includeDeleted?: boolean; db?: Db } = {},
   ): Promise<PointOfSale> {
     const db = options.db ?? this.db;
-    const pos = await pointsOfSaleRepository.findById(db, posId);
-    if (!pos || (pos.deleted_at !== null && !options.includeDeleted)) {
-      throw new DomainError('NOT_FOUND', 'The point of sale was not found.');
-    }
-    if (pos.integrator_id !== caller.integratorId) throw new DomainError('POS_OF_OTHER_INTEGRATOR');
-    if (pos.merchant_id !== (await this.merchants.merchantIdOf(caller.merchantVat, db))) throw new DomainError(otherMerchant);
-    return pos;
+    const found = await pointsOfSaleRepository.findById(db, posId);
+    const pos = found && (found.deleted_at === null || options.includeDeleted) ? found : undefined;
+    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, db);
+    owned(operation, pos && { integratorId: pos.integrator_id, merchantId: pos.merchant_id }, caller.integratorId, merchantId);
+    return pos!;
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { DAY } from '../domain/durations.js';
+import { isOwned, owned } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { fromMinorUnits } from '../domain/money.js';
@@ -66,12 +67,10 @@ export class RefundsService {
     if (!isValidText(input.refundOrderId)) throw new DomainError('INVALID_REFUND_ORDER_ID');
     const amount = minorUnitsOf(input.amount);
 
-    const payment = await paymentsRepository.findById(trx, input.paymentId);
-    if (!payment) throw new DomainError('PAYMENT_NOT_FOUND');
-    if (payment.integrator_id !== caller.integratorId) throw new DomainError('PAYMENT_OF_OTHER_INTEGRATOR');
-    if (payment.merchant_id !== (await this.merchants.merchantIdOf(caller.merchantVat, trx))) {
-      throw new DomainError('PAYMENT_OF_OTHER_INTEGRATOR', 'The payment belongs to another merchant.');
-    }
+    const found = await paymentsRepository.findById(trx, input.paymentId);
+    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);
+    owned('refundPayment', found && { integratorId: found.integrator_id, merchantId: found.merchant_id }, caller.integratorId, merchantId);
+    const payment = found!;
     if (payment.status !== 'Captured') throw new DomainError('PAYMENT_NOT_CAPTURED');
     if (payment.currency_code !== input.currencyCode) throw new DomainError('REFUND_CURRENCY_MISMATCH');
     const now = this.clock.now();
@@ -106,7 +105,7 @@ export class RefundsService {
     if (paymentId === undefined) throw new DomainError('REFUND_FILTER_NOT_SPECIFIC');
     const payment = await paymentsRepository.findById(this.db, paymentId);
     const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
-    if (!payment || payment.integrator_id !== caller.integratorId || payment.merchant_id !== merchantId) return [];
+    if (!isOwned(payment && { integratorId: payment.integrator_id, merchantId: payment.merchant_id }, caller.integratorId, merchantId)) return [];
     return refundsRepository.listIdsByPayment(this.db, paymentId);
   }
 
@@ -145,11 +144,8 @@ export class RefundsService {
 
   async #loadOwned(db: Db, caller: Caller, refundId: string): Promise<Refund> {
     const refund = await refundsRepository.findById(db, refundId);
-    if (!refund) throw new DomainError('NOT_FOUND', 'The refund was not found.');
-    if (refund.integrator_id !== caller.integratorId) throw new DomainError('REFUND_OF_OTHER_INTEGRATOR');
-    if (refund.merchant_id !== (await this.merchants.merchantIdOf(caller.merchantVat, db))) {
-      throw new DomainError('REFUND_OF_OTHER_INTEGRATOR', 'The refund belongs to another merchant.');
-    }
-    return refund;
+    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, db);
+    owned('actOnRefund', refund && { integratorId: refund.integrator_id, merchantId: refund.merchant_id }, caller.integratorId, merchantId);
+    return refund!;
   }
 }

@@ -1,3 +1,4 @@
+import { ownStore } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
 import { isMerchantBrandId } from '../domain/ids.js';
 import { isValidText } from '../domain/valid-chars.js';
@@ -60,9 +61,8 @@ export class StoresService {
 
   async get(caller: Caller, storeId: string): Promise<StoreView> {
     const store = await merchantsRepository.findStore(this.db, storeId);
-    if (!store) throw new DomainError('NOT_FOUND', 'The store was not found.');
     const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
-    if (store.merchant_id !== merchantId) throw new DomainError('STORE_OF_OTHER_MERCHANT');
-    return toView(store);
+    ownStore('queryStore', store && { merchantId: store.merchant_id }, merchantId);
+    return toView(store!);
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { merchantLinkRefusal } from '../../domain/access-guard.js';
 import type { ErrorName } from '../../domain/errors.js';
 import { isClientSystemVersion, isVatNumber } from '../../domain/ids.js';
 import { isValidText } from '../../domain/valid-chars.js';
@@ -98,7 +99,8 @@ function checkHeaders(request: FastifyRequest, claims: TokenClaims, access: Acce
     if (key === undefined) return { ok: false, error: 'IDEMPOTENCY_KEY_MISSING' };
     if (!isValidText(key)) return { ok: false, error: 'IDEMPOTENCY_KEY_INVALID' };
   }
-  if (!access.mayActFor(claims.integratorId, result.caller.merchantVat)) return { ok: false, error: 'MERCHANT_NOT_LINKED' };
+  const notLinked = merchantLinkRefusal(access, claims.integratorId, result.caller.merchantVat);
+  if (notLinked) return { ok: false, error: notLinked };
   return result;
 }
 

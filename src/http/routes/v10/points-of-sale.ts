@@ -102,7 +102,7 @@ export const pointOfSaleRoutes =
         },
       },
       async (request) => {
-        const pos = await platform.pointsOfSale.loadOwned(request.caller, request.params.posid, 'QUERY_POS_FOR_OTHER_MERCHANT');
+        const pos = await platform.pointsOfSale.loadOwned(request.caller, request.params.posid, 'queryPos');
         const customer = await platform.customerApp.checkedInOn(pos);
         const pollDelayInMs = platform.config.pollDelayMs;
         return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs } : { isUserCheckedIn: false, pollDelayInMs };
