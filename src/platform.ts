@@ -11,7 +11,6 @@ import { AccessSnapshot } from './services/access.js';
 import { CustomerApp } from './services/customer-app.js';
 import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
-import { MerchantDirectory } from './services/merchant-directory.js';
 import { Onboarding } from './services/onboarding.js';
 import { Notifications } from './services/notifications.js';
 import { PaymentsService } from './services/payments.js';
@@ -99,10 +98,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     const payouts = new Payouts(db, clock);
     await payouts.ensureScheduled();
 
-    const merchants = new MerchantDirectory(db);
     const { timings, pollDelayMs } = config;
-    const payments = new PaymentsService(db, clock, merchants, timings, pollDelayMs);
-    const refunds = new RefundsService(db, clock, merchants, timings, pollDelayMs);
+    const payments = new PaymentsService(db, clock, access, timings, pollDelayMs);
+    const refunds = new RefundsService(db, clock, access, timings, pollDelayMs);
     const deliveries = new NotificationDeliveries(db, clock, callbackUrls, { ...DEFAULT_DELIVERY_LIMITS, ...options.deliveryLimits }, (err) =>
       options.logger?.warn({ err }, 'notification delivery failed'),
     );
@@ -120,8 +118,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       tokens,
       access,
       onboarding,
-      stores: new StoresService(db, merchants),
-      pointsOfSale: new PointsOfSaleService(db, clock, merchants),
+      stores: new StoresService(db, access),
+      pointsOfSale: new PointsOfSaleService(db, clock, access),
       idempotency: new Idempotency(db, clock),
       payments,
       refunds,

@@ -24,7 +24,7 @@ import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js'
 import type { CurrencyCode, Payment, PlannedCaptureDelay } from '../store/schema.js';
 import type { Caller } from './caller.js';
 import { pairingChanges } from './customer-profile.js';
-import type { MerchantDirectory } from './merchant-directory.js';
+import type { MerchantDirectory } from './access.js';
 import { minorUnitsOf, paymentDetails, validateOrderId, type PaymentDetails, type PaymentDetailsInput, type PaymentRestrictions } from './payment-details.js';
 import { changeState } from './state-change.js';
 
@@ -115,14 +115,13 @@ export class PaymentsService {
   }
 
   /**
-   * The polling read. When the payment cache holds the payment and the caller's merchant is known (every poll
-   * after the first, on SQLite), it answers without waiting: no promise on the most frequent call. A row kept
-   * in the cache keeps its view too, so a repeated poll builds nothing.
+   * The polling read. When the payment cache holds the payment (on SQLite), it answers without waiting: no
+   * promise on the most frequent call. A row kept in the cache keeps its view too, so a repeated poll builds
+   * nothing.
    */
   get(caller: Caller, paymentId: string): PaymentView | Promise<PaymentView> {
     const cached = paymentsRepository.findCached(this.db, paymentId);
-    const merchantId = this.merchants.knownMerchantIdOf(caller.merchantVat);
-    if (cached && merchantId) return this.#viewOf(ownedBy(cached, caller, merchantId, 'queryPayment'));
+    if (cached) return this.#viewOf(ownedBy(cached, caller, this.merchants.merchantIdOf(caller.merchantVat), 'queryPayment'));
     return this.#loadOwned(this.db, caller, paymentId, 'queryPayment').then((payment) => this.#viewOf(payment));
   }
 
@@ -143,7 +142,7 @@ export class PaymentsService {
   async list(caller: Caller, query: PaymentQuery): Promise<string[]> {
     if (query.posId === undefined && query.orderId === undefined) throw new DomainError('PAYMENT_FILTER_NOT_SPECIFIC');
     if (query.orderId !== undefined) validateOrderId(query.orderId);
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     if (!merchantId) return [];
     const filter = {
       integratorId: caller.integratorId,
@@ -221,7 +220,7 @@ export class PaymentsService {
     await pointsOfSaleRepository.lockForPairing(trx, input.posId);
     const found = await pointsOfSaleRepository.findById(trx, input.posId);
     const active = found && found.deleted_at === null ? found : undefined;
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     owned('createPaymentOnPos', active && { integratorId: active.integrator_id, merchantId: active.merchant_id }, caller.integratorId, merchantId);
     const pos = active!;
     const store = await merchantsRepository.findStore(trx, pos.store_id);
@@ -258,7 +257,7 @@ export class PaymentsService {
 
   async #loadOwned(db: Db, caller: Caller, paymentId: string, operation: OwnedOperation): Promise<Payment> {
     const payment = await paymentsRepository.findById(db, paymentId);
-    return ownedBy(payment, caller, await this.merchants.merchantIdOf(caller.merchantVat, db), operation);
+    return ownedBy(payment, caller, this.merchants.merchantIdOf(caller.merchantVat), operation);
   }
 }
 

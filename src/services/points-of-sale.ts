@@ -9,7 +9,7 @@ import { merchantsRepository } from '../store/repositories/merchants.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
 import type { PointOfSale } from '../store/schema.js';
 import type { Caller } from './caller.js';
-import type { MerchantDirectory } from './merchant-directory.js';
+import type { MerchantDirectory } from './access.js';
 
 export type BeaconType = 'QR' | 'NFC' | 'Bluetooth';
 
@@ -67,7 +67,7 @@ export class PointsOfSaleService {
     if (input.callbackAlias != null && !isValidText(input.callbackAlias)) throw new DomainError('INVALID_CALLBACK_ALIAS');
 
     const found = await merchantsRepository.findStore(trx, input.storeId);
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     ownStore('createPosInStore', found && { merchantId: found.merchant_id }, merchantId);
     const store = found!;
 
@@ -113,7 +113,7 @@ export class PointsOfSaleService {
     }
     if (beaconId !== undefined && !isBeaconId(beaconId)) throw new DomainError('INVALID_BEACON_ID');
     if (merchantPosId !== undefined && !isValidText(merchantPosId)) throw new DomainError('INVALID_MERCHANT_POS_ID');
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     if (storeId !== undefined) {
       const store = await merchantsRepository.findStore(this.db, storeId);
       if (store) ownStore('queryStore', { merchantId: store.merchant_id }, merchantId);
@@ -142,12 +142,11 @@ export class PointsOfSaleService {
     caller: Caller,
     posId: string,
     operation: Extract<OwnedOperation, 'queryPos' | 'deletePos'>,
-    options: { includeDeleted?: boolean; db?: Db } = {},
+    options: { includeDeleted?: boolean } = {},
   ): Promise<PointOfSale> {
-    const db = options.db ?? this.db;
-    const found = await pointsOfSaleRepository.findById(db, posId);
+    const found = await pointsOfSaleRepository.findById(this.db, posId);
     const pos = found && (found.deleted_at === null || options.includeDeleted) ? found : undefined;
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, db);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     owned(operation, pos && { integratorId: pos.integrator_id, merchantId: pos.merchant_id }, caller.integratorId, merchantId);
     return pos!;
   }

@@ -13,7 +13,7 @@ import { paymentsRepository } from '../store/repositories/payments.js';
 import { refundsRepository } from '../store/repositories/refunds.js';
 import type { CurrencyCode, Refund } from '../store/schema.js';
 import type { Caller } from './caller.js';
-import type { MerchantDirectory } from './merchant-directory.js';
+import type { MerchantDirectory } from './access.js';
 import { minorUnitsOf } from './payment-details.js';
 import { changeState } from './state-change.js';
 
@@ -68,7 +68,7 @@ export class RefundsService {
     const amount = minorUnitsOf(input.amount);
 
     const found = await paymentsRepository.findById(trx, input.paymentId);
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, trx);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     owned('refundPayment', found && { integratorId: found.integrator_id, merchantId: found.merchant_id }, caller.integratorId, merchantId);
     const payment = found!;
     if (payment.status !== 'Captured') throw new DomainError('PAYMENT_NOT_CAPTURED');
@@ -104,7 +104,7 @@ export class RefundsService {
   async list(caller: Caller, paymentId: string | undefined): Promise<string[]> {
     if (paymentId === undefined) throw new DomainError('REFUND_FILTER_NOT_SPECIFIC');
     const payment = await paymentsRepository.findById(this.db, paymentId);
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     if (!isOwned(payment && { integratorId: payment.integrator_id, merchantId: payment.merchant_id }, caller.integratorId, merchantId)) return [];
     return refundsRepository.listIdsByPayment(this.db, paymentId);
   }
@@ -144,7 +144,7 @@ export class RefundsService {
 
   async #loadOwned(db: Db, caller: Caller, refundId: string): Promise<Refund> {
     const refund = await refundsRepository.findById(db, refundId);
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat, db);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     owned('actOnRefund', refund && { integratorId: refund.integrator_id, merchantId: refund.merchant_id }, caller.integratorId, merchantId);
     return refund!;
   }

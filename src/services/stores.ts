@@ -5,7 +5,7 @@ import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
 import { merchantsRepository, type StoreWithBrand } from '../store/repositories/merchants.js';
 import type { Caller } from './caller.js';
-import type { MerchantDirectory } from './merchant-directory.js';
+import type { MerchantDirectory } from './access.js';
 
 export interface StoreFilter {
   merchantBrandId?: string;
@@ -53,7 +53,7 @@ export class StoresService {
     if (merchantLocationId !== undefined && !isMerchantLocationId(merchantLocationId)) {
       throw new DomainError('INVALID_MERCHANT_LOCATION_ID');
     }
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     if (!merchantId) return [];
     const stores = await merchantsRepository.listStores(this.db, { merchantId, merchantBrandId, merchantLocationId });
     return stores.map(toView);
@@ -61,7 +61,7 @@ export class StoresService {
 
   async get(caller: Caller, storeId: string): Promise<StoreView> {
     const store = await merchantsRepository.findStore(this.db, storeId);
-    const merchantId = await this.merchants.merchantIdOf(caller.merchantVat);
+    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     ownStore('queryStore', store && { merchantId: store.merchant_id }, merchantId);
     return toView(store!);
   }
