@@ -16,7 +16,7 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
     .action(async (opts: { name: string }) => {
       const { onboarding } = await cli.session();
       const saved = await onboarding.upsertIntegrator(opts.name);
-      cli.out.write(`integrator "${saved.name}": integratorId ${saved.integrator_id}\n`);
+      cli.out.write(`integrator "${saved.name}": integratorId ${saved.integratorId}\n`);
     });
   integrator
     .command('list')
@@ -26,13 +26,13 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
       const { db } = await cli.session();
       const merchantsOf = new Map<string, string[]>();
       for (const link of await integratorsRepository.listLinks(db)) {
-        merchantsOf.set(link.integrator_id, [...(merchantsOf.get(link.integrator_id) ?? []), link.vat_number]);
+        merchantsOf.set(link.integratorId, [...(merchantsOf.get(link.integratorId) ?? []), link.vatNumber]);
       }
       const integrators = (await integratorsRepository.list(db)).map((i) => ({
-        integratorId: i.integrator_id,
+        integratorId: i.integratorId,
         name: i.name,
-        merchants: merchantsOf.get(i.integrator_id) ?? [],
-        createdAt: timestamp(i.created_at),
+        merchants: merchantsOf.get(i.integratorId) ?? [],
+        createdAt: timestamp(i.createdAt),
       }));
       printRecords(
         cli.out,
@@ -100,11 +100,11 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
       const { db } = await cli.session();
       const nameOf = await integratorNames(db);
       const clients = (await integratorsRepository.listClients(db, await integratorIdOf(db, opts.integrator))).map((c) => ({
-        clientId: c.client_id,
-        integrator: nameOf.get(c.integrator_id) ?? '',
-        integratorId: c.integrator_id,
-        disabled: c.disabled_at !== null,
-        createdAt: timestamp(c.created_at),
+        clientId: c.clientId,
+        integrator: nameOf.get(c.integratorId) ?? '',
+        integratorId: c.integratorId,
+        disabled: c.disabledAt !== null,
+        createdAt: timestamp(c.createdAt),
       }));
       printRecords(
         cli.out,
@@ -140,7 +140,7 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
       const { db } = await cli.session();
       const nameOf = await integratorNames(db);
       const aliases = (await integratorsRepository.listCallbackAliases(db, await integratorIdOf(db, opts.integrator))).map((a) => ({
-        integrator: nameOf.get(a.integrator_id) ?? '',
+        integrator: nameOf.get(a.integratorId) ?? '',
         alias: a.alias,
         url: a.url,
       }));
@@ -175,7 +175,7 @@ export function addIntegratorCommands(program: Command, cli: CliContext): void {
 }
 
 async function integratorNames(db: Db): Promise<Map<string, string>> {
-  return new Map((await integratorsRepository.list(db)).map((i) => [i.integrator_id, i.name]));
+  return new Map((await integratorsRepository.list(db)).map((i) => [i.integratorId, i.name]));
 }
 
 /** The integrator an `--integrator` filter names; no filter when not given. */
@@ -183,5 +183,5 @@ async function integratorIdOf(db: Db, name: string | undefined): Promise<string 
   if (name === undefined) return undefined;
   const found = await integratorsRepository.findByName(db, name);
   if (!found) throw new CliError(`no integrator named "${name}"`);
-  return found.integrator_id;
+  return found.integratorId;
 }

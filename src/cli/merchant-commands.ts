@@ -16,7 +16,7 @@ export function addMerchantCommands(program: Command, cli: CliContext): void {
     .action(async (opts: { vat: string; name: string; merchantId?: string }) => {
       const { onboarding } = await cli.session();
       const saved = await onboarding.upsertMerchant({ vatNumber: opts.vat, name: opts.name, merchantId: opts.merchantId });
-      cli.out.write(`merchant ${saved.vat_number} "${saved.name}": merchantId ${saved.merchant_id}\n`);
+      cli.out.write(`merchant ${saved.vatNumber} "${saved.name}": merchantId ${saved.merchantId}\n`);
     });
   merchant
     .command('list')
@@ -25,10 +25,10 @@ export function addMerchantCommands(program: Command, cli: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const { db } = await cli.session();
       const merchants = (await merchantsRepository.list(db)).map((m) => ({
-        merchantId: m.merchant_id,
-        vatNumber: m.vat_number,
+        merchantId: m.merchantId,
+        vatNumber: m.vatNumber,
         name: m.name,
-        createdAt: timestamp(m.created_at),
+        createdAt: timestamp(m.createdAt),
       }));
       printRecords(
         cli.out,
@@ -62,11 +62,11 @@ export function addMerchantCommands(program: Command, cli: CliContext): void {
     .option('--json', JSON_OPTION_HELP)
     .action(async (opts: { vat?: string; json?: boolean }) => {
       const { db } = await cli.session();
-      const vatOf = new Map((await merchantsRepository.list(db)).map((m) => [m.merchant_id, m.vat_number]));
+      const vatOf = new Map((await merchantsRepository.list(db)).map((m) => [m.merchantId, m.vatNumber]));
       const brands = (await merchantsRepository.listBrands(db, await merchantIdOf(db, opts.vat))).map((b) => ({
-        merchantBrandId: b.merchant_brand_id,
-        brandName: b.brand_name,
-        vatNumber: vatOf.get(b.merchant_id) ?? '',
+        merchantBrandId: b.merchantBrandId,
+        brandName: b.brandName,
+        vatNumber: vatOf.get(b.merchantId) ?? '',
       }));
       printRecords(
         cli.out,
@@ -114,7 +114,7 @@ export function addMerchantCommands(program: Command, cli: CliContext): void {
           activated: !opts.inactive,
         });
         const state = saved.activated ? 'activated' : 'not activated';
-        cli.out.write(`store ${opts.brandId}/${opts.locationId} "${opts.name}" (${state}): storeId ${saved.store_id}\n`);
+        cli.out.write(`store ${opts.brandId}/${opts.locationId} "${opts.name}" (${state}): storeId ${saved.storeId}\n`);
       },
     );
   store
@@ -125,15 +125,15 @@ export function addMerchantCommands(program: Command, cli: CliContext): void {
     .action(async (opts: { vat?: string; json?: boolean }) => {
       const { db } = await cli.session();
       const stores = (await merchantsRepository.listStores(db, { merchantId: await merchantIdOf(db, opts.vat) })).map((s) => ({
-        storeId: s.store_id,
-        merchantBrandId: s.merchant_brand_id,
-        brandName: s.brand_name,
-        merchantLocationId: s.merchant_location_id,
-        storeName: s.store_name,
-        storeStreet: s.store_street,
-        storeZipCode: s.store_zip_code,
-        storeCity: s.store_city,
-        activated: s.activated === 1,
+        storeId: s.storeId,
+        merchantBrandId: s.merchantBrandId,
+        brandName: s.brandName,
+        merchantLocationId: s.merchantLocationId,
+        storeName: s.storeName,
+        storeStreet: s.storeStreet,
+        storeZipCode: s.storeZipCode,
+        storeCity: s.storeCity,
+        activated: s.activated,
       }));
       printRecords(
         cli.out,
@@ -169,5 +169,5 @@ async function merchantIdOf(db: Db, vatNumber: string | undefined): Promise<stri
   if (vatNumber === undefined) return undefined;
   const merchant = await merchantsRepository.findByVat(db, vatNumber);
   if (!merchant) throw new CliError(`no merchant with VAT number ${vatNumber}`);
-  return merchant.merchant_id;
+  return merchant.merchantId;
 }

@@ -90,14 +90,14 @@ export class AccessSnapshot implements MerchantDirectory {
       merchantsRepository.list(this.db),
     ]);
     const byIntegrator = new Map<string, Set<string>>();
-    for (const { integrator_id, vat_number } of links) {
-      let vats = byIntegrator.get(integrator_id);
-      if (!vats) byIntegrator.set(integrator_id, (vats = new Set()));
-      vats.add(vat_number);
+    for (const { integratorId, vatNumber } of links) {
+      let vats = byIntegrator.get(integratorId);
+      if (!vats) byIntegrator.set(integratorId, (vats = new Set()));
+      vats.add(vatNumber);
     }
     this.#links = byIntegrator;
     this.#disabledClients = new Set(disabled);
-    this.#merchantIds = new Map(merchants.map((m) => [m.vat_number, m.merchant_id]));
+    this.#merchantIds = new Map(merchants.map((m) => [m.vatNumber, m.merchantId]));
     this.#version = version;
   }
 }

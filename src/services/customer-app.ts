@@ -8,7 +8,8 @@ import { checkinsRepository } from '../store/repositories/checkins.js';
 import { customersRepository } from '../store/repositories/customers.js';
 import { paymentsRepository } from '../store/repositories/payments.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
-import type { Customer, Payment, PointOfSale } from '../store/schema.js';
+import type { PointOfSale } from '../domain/point-of-sale.js';
+import type { Customer, Payment } from '../store/schema.js';
 import { customerViewFor, knownCustomer, pairingChanges, type CustomerView } from './customer-profile.js';
 import type { Notifications } from './notifications.js';
 import { disallows } from './payment-details.js';
@@ -45,13 +46,13 @@ export class CustomerApp {
 
   async #checkIn(trx: Db, pos: PointOfSale, customer: Customer): Promise<boolean> {
     // Before anything is read: a payment created on this PoS at the same moment must be seen, or see this check-in.
-    await pointsOfSaleRepository.lockForPairing(trx, pos.pos_id);
+    await pointsOfSaleRepository.lockForPairing(trx, pos.posId);
     const now = this.clock.now();
-    const active = await paymentsRepository.findActiveOnPos(trx, pos.pos_id);
+    const active = await paymentsRepository.findActiveOnPos(trx, pos.posId);
     if (!active) {
-      if (pos.require_payment_before_checkin === 1) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
+      if (pos.requirePaymentBeforeCheckin) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
       await checkinsRepository.put(trx, {
-        pos_id: pos.pos_id,
+        pos_id: pos.posId,
         customer_phone: customer.phone_number,
         checked_in_at: now,
         expires_at: now + this.timings.checkinExpiryMs,
@@ -64,7 +65,7 @@ export class CustomerApp {
     if (decision.kind !== 'move') throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return paymentsRepository.transition(trx, active.payment_id, active.status, {
       status: decision.to,
-      ...pairingChanges(customer, pos.merchant_id),
+      ...pairingChanges(customer, pos.merchantId),
       expires_at: now + this.timings.paymentInactivityMs,
       updated_at: now,
     });
@@ -136,12 +137,12 @@ export class CustomerApp {
    */
   async checkedInOn(pos: PointOfSale): Promise<CustomerView | null> {
     const now = this.clock.now();
-    const waiting = await checkinsRepository.findWaiting(this.db, pos.pos_id, now);
+    const waiting = await checkinsRepository.findWaiting(this.db, pos.posId, now);
     if (waiting) {
       const customer = await customersRepository.findByPhone(this.db, waiting.customer_phone);
-      return customer ? customerViewFor(customer, pos.merchant_id) : null;
+      return customer ? customerViewFor(customer, pos.merchantId) : null;
     }
-    const active = await paymentsRepository.findActiveOnPos(this.db, pos.pos_id);
+    const active = await paymentsRepository.findActiveOnPos(this.db, pos.posId);
     if (active?.customer_phone == null) return null;
     return {
       customerToken: active.customer_token ?? '',
@@ -156,7 +157,7 @@ export class CustomerApp {
   }
 
   async #activePayment(db: Db, pos: PointOfSale): Promise<Payment> {
-    const payment = await paymentsRepository.findActiveOnPos(db, pos.pos_id);
+    const payment = await paymentsRepository.findActiveOnPos(db, pos.posId);
     if (!payment) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
   }

@@ -8,11 +8,7 @@ import { idempotencyKeysRepository, type IdempotencyScope } from '../store/repos
 /** How long a key is remembered. MobilePay promised at least 24 hours; we keep two days. */
 export const IDEMPOTENCY_RETENTION_MS = 2 * DAY;
 
-export interface IdempotentRequest {
-  integratorId: string;
-  /** e.g. "POST /pos/v10/pointofsales": keys are scoped per integrator and endpoint. */
-  endpoint: string;
-  key: string;
+export interface IdempotentRequest extends IdempotencyScope {
   /** The validated request body; a retry must send the same one. */
   body: unknown;
 }
@@ -45,23 +41,18 @@ export class Idempotency {
   ) {}
 
   async run<T>(request: IdempotentRequest, operation: (trx: Db) => Promise<T>): Promise<StoredResponse<T>> {
-    const scope: IdempotencyScope = {
-      integrator_id: request.integratorId,
-      endpoint: request.endpoint,
-      idempotency_key: request.key,
-    };
     const requestHash = createHash('sha256').update(canonicalJson(request.body)).digest('hex');
 
     return this.db.transaction().execute(async (trx) => {
-      if (!(await idempotencyKeysRepository.claim(trx, scope, requestHash, this.clock.wallNow()))) {
-        const stored = await idempotencyKeysRepository.find(trx, scope);
+      if (!(await idempotencyKeysRepository.claim(trx, request, requestHash, this.clock.wallNow()))) {
+        const stored = await idempotencyKeysRepository.find(trx, request);
         if (!stored) throw new Error('idempotency key vanished between claim and read');
-        if (stored.request_hash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
-        return { body: JSON.parse(stored.response_body) as T, replayed: true };
+        if (stored.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+        return { body: stored.responseBody as T, replayed: true };
       }
       const body = await operation(trx);
       // Every creating POST of v10 answers 200; the status is stored for completeness of the record.
-      await idempotencyKeysRepository.saveResponse(trx, scope, 200, JSON.stringify(body));
+      await idempotencyKeysRepository.saveResponse(trx, request, 200, body);
       return { body, replayed: false };
     });
   }

@@ -4,7 +4,7 @@ import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import { notificationsRepository, type NotificationWithAttempts } from '../store/repositories/notifications.js';
-import type { PointOfSale } from '../store/schema.js';
+import type { PointOfSale } from '../domain/point-of-sale.js';
 import { originOf } from './callback-urls.js';
 
 /** What the integrator's callback receives when a customer checks in on its PoS (SPEC §6). */
@@ -29,19 +29,19 @@ export class Notifications {
 
   /** Queues the check-in notification of `pos` in `trx`, when its callback alias is registered (else nothing). */
   async queueCheckIn(trx: Db, pos: PointOfSale): Promise<void> {
-    if (pos.callback_alias === null) return;
-    const alias = await integratorsRepository.findCallbackAlias(trx, pos.integrator_id, pos.callback_alias);
-    const store = await merchantsRepository.findStore(trx, pos.store_id);
+    if (pos.callbackAlias === null) return;
+    const alias = await integratorsRepository.findCallbackAlias(trx, pos.integratorId, pos.callbackAlias);
+    const store = await merchantsRepository.findStore(trx, pos.storeId);
     if (!alias || !store) return;
     const payload: CheckInNotification = {
-      MerchantId: pos.merchant_id,
-      MerchantBrandId: store.merchant_brand_id,
-      MerchantLocationId: store.merchant_location_id,
-      MerchantPosId: pos.merchant_pos_id,
-      PosId: pos.pos_id,
+      MerchantId: pos.merchantId,
+      MerchantBrandId: store.merchantBrandId,
+      MerchantLocationId: store.merchantLocationId,
+      MerchantPosId: pos.merchantPosId,
+      PosId: pos.posId,
     };
     const now = this.clock.now();
-    await notificationsRepository.insert(trx, { notification_id: newId(), url: alias.url, origin: originOf(alias.url), payload: JSON.stringify(payload), created_at: now }, now);
+    await notificationsRepository.insert(trx, { notification_id: newId(), url: alias.url, origin: originOf(alias.url), payload, created_at: now }, now);
   }
 
   /** Wakes the delivery worker: call after the transaction that may have queued a notification has committed. */

@@ -7,7 +7,9 @@ import { customersRepository } from '../store/repositories/customers.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import { platformStateRepository } from '../store/repositories/platform-state.js';
-import type { Customer, Integrator, Merchant, Store } from '../store/schema.js';
+import type { Merchant, NewStore, StoreDetails } from '../domain/merchant.js';
+import type { Integrator } from '../domain/integrator.js';
+import type { Customer } from '../store/schema.js';
 import type { CallbackUrlRule } from './callback-urls.js';
 import { generateSecret, hashSecret, verifySecret } from './secrets.js';
 import { isMerchantLocationId } from './stores.js';
@@ -58,17 +60,17 @@ export class Onboarding {
     const existing = await merchantsRepository.findByVat(this.db, input.vatNumber);
     if (existing) {
       check(
-        input.merchantId === undefined || input.merchantId.toLowerCase() === existing.merchant_id,
-        `merchant ${input.vatNumber} already has merchantId ${existing.merchant_id}`,
+        input.merchantId === undefined || input.merchantId.toLowerCase() === existing.merchantId,
+        `merchant ${input.vatNumber} already has merchantId ${existing.merchantId}`,
       );
-      if (existing.name !== input.name) await merchantsRepository.updateName(this.db, existing.merchant_id, input.name);
+      if (existing.name !== input.name) await merchantsRepository.rename(this.db, existing.merchantId, input.name);
       return { ...existing, name: input.name };
     }
     const merchant = {
-      merchant_id: input.merchantId?.toLowerCase() ?? newId(),
-      vat_number: input.vatNumber,
+      merchantId: input.merchantId?.toLowerCase() ?? newId(),
+      vatNumber: input.vatNumber,
       name: input.name,
-      created_at: this.clock.now(),
+      createdAt: this.clock.now(),
     };
     await merchantsRepository.insert(this.db, merchant);
     return merchant;
@@ -81,17 +83,13 @@ export class Onboarding {
     check(merchant !== undefined, `no merchant with VAT number ${vatNumber}`);
     const existing = await merchantsRepository.findBrand(this.db, input.merchantBrandId);
     check(
-      !existing || existing.merchant_id === merchant.merchant_id,
+      !existing || existing.merchantId === merchant.merchantId,
       `brand ${input.merchantBrandId} belongs to another merchant`,
     );
-    await merchantsRepository.upsertBrand(this.db, {
-      merchant_brand_id: input.merchantBrandId,
-      merchant_id: merchant.merchant_id,
-      brand_name: input.brandName,
-    });
+    await merchantsRepository.upsertBrand(this.db, { merchantBrandId: input.merchantBrandId, merchantId: merchant.merchantId, brandName: input.brandName });
   }
 
-  async upsertStore(merchantBrandId: string, input: StoreInput): Promise<Store> {
+  async upsertStore(merchantBrandId: string, input: StoreInput): Promise<NewStore> {
     check(isMerchantLocationId(input.merchantLocationId), `merchantLocationId "${input.merchantLocationId}" must be exactly 5 valid characters`);
     check(input.storeId === undefined || isGuid(input.storeId), `storeId "${input.storeId}" must be a GUID`);
     for (const field of ['storeName', 'storeStreet', 'storeZipCode', 'storeCity'] as const) {
@@ -99,27 +97,27 @@ export class Onboarding {
     }
     const brand = await merchantsRepository.findBrand(this.db, merchantBrandId);
     check(brand !== undefined, `no brand ${merchantBrandId}`);
-    const details = {
-      store_name: input.storeName,
-      store_street: input.storeStreet,
-      store_zip_code: input.storeZipCode,
-      store_city: input.storeCity,
-      activated: input.activated === false ? 0 : 1,
+    const details: StoreDetails = {
+      storeName: input.storeName,
+      storeStreet: input.storeStreet,
+      storeZipCode: input.storeZipCode,
+      storeCity: input.storeCity,
+      activated: input.activated !== false,
     };
     const existing = await merchantsRepository.findStoreByLocation(this.db, merchantBrandId, input.merchantLocationId);
     if (existing) {
       check(
-        input.storeId === undefined || input.storeId.toLowerCase() === existing.store_id,
-        `store ${merchantBrandId}/${input.merchantLocationId} already has storeId ${existing.store_id}`,
+        input.storeId === undefined || input.storeId.toLowerCase() === existing.storeId,
+        `store ${merchantBrandId}/${input.merchantLocationId} already has storeId ${existing.storeId}`,
       );
-      const changed = (Object.keys(details) as (keyof typeof details)[]).some((k) => existing[k] !== details[k]);
-      if (changed) await merchantsRepository.updateStore(this.db, existing.store_id, details);
+      const changed = (Object.keys(details) as (keyof StoreDetails)[]).some((k) => existing[k] !== details[k]);
+      if (changed) await merchantsRepository.updateStoreDetails(this.db, existing.storeId, details);
       return { ...existing, ...details };
     }
     const store = {
-      store_id: input.storeId?.toLowerCase() ?? newId(),
-      merchant_brand_id: merchantBrandId,
-      merchant_location_id: input.merchantLocationId,
+      storeId: input.storeId?.toLowerCase() ?? newId(),
+      merchantBrandId,
+      merchantLocationId: input.merchantLocationId,
       ...details,
     };
     await merchantsRepository.insertStore(this.db, store);
@@ -129,20 +127,14 @@ export class Onboarding {
   async setStoreActivated(storeId: string, activated: boolean): Promise<void> {
     const store = await merchantsRepository.findStore(this.db, storeId);
     check(store !== undefined, `no store ${storeId}`);
-    await merchantsRepository.updateStore(this.db, storeId, {
-      store_name: store.store_name,
-      store_street: store.store_street,
-      store_zip_code: store.store_zip_code,
-      store_city: store.store_city,
-      activated: activated ? 1 : 0,
-    });
+    await merchantsRepository.setStoreActivated(this.db, storeId, activated);
   }
 
   async upsertIntegrator(name: string): Promise<Integrator> {
     check(name.trim() !== '' && name.length <= 200, 'integrator name must be 1-200 characters');
     const existing = await integratorsRepository.findByName(this.db, name);
     if (existing) return existing;
-    const integrator = { integrator_id: newId(), name, created_at: this.clock.now() };
+    const integrator = { integratorId: newId(), name, createdAt: this.clock.now() };
     await integratorsRepository.insert(this.db, integrator);
     return integrator;
   }
@@ -157,8 +149,8 @@ export class Onboarding {
     const integrator = await integratorsRepository.findByName(this.db, integratorName);
     check(integrator !== undefined, `no integrator named "${integratorName}"`);
     const existing = await integratorsRepository.findClient(this.db, clientId);
-    check(!existing || existing.integrator_id === integrator.integrator_id, `client ${clientId} belongs to another integrator`);
-    if (existing && clientSecret !== undefined && (await verifySecret(clientSecret, existing.secret_hash))) {
+    check(!existing || existing.integratorId === integrator.integratorId, `client ${clientId} belongs to another integrator`);
+    if (existing && clientSecret !== undefined && (await verifySecret(clientSecret, existing.secretHash))) {
       return { clientId };
     }
     const secret = clientSecret ?? generateSecret();
@@ -166,10 +158,10 @@ export class Onboarding {
     if (existing) await integratorsRepository.updateClientSecret(this.db, clientId, secretHash);
     else {
       await integratorsRepository.insertClient(this.db, {
-        client_id: clientId,
-        integrator_id: integrator.integrator_id,
-        secret_hash: secretHash,
-        created_at: this.clock.now(),
+        clientId,
+        integratorId: integrator.integratorId,
+        secretHash,
+        createdAt: this.clock.now(),
       });
     }
     return { clientId, clientSecret: clientSecret === undefined ? secret : undefined };
@@ -200,7 +192,7 @@ export class Onboarding {
     check(isVatNumber(vatNumber), `merchant "${vatNumber}" must be a VAT number: DK or FI followed by 8 digits`);
     const merchant = await merchantsRepository.findByVat(this.db, vatNumber);
     check(merchant !== undefined, `no merchant with VAT number ${vatNumber}`);
-    return { integratorId: integrator.integrator_id, merchantId: merchant.merchant_id };
+    return { integratorId: integrator.integratorId, merchantId: merchant.merchantId };
   }
 
   /** Makes an access change and bumps the version every process watches in the same transaction, if it changed anything. */
@@ -219,7 +211,7 @@ export class Onboarding {
     if (refused !== undefined) throw new OnboardingError(refused);
     const integrator = await integratorsRepository.findByName(this.db, integratorName);
     check(integrator !== undefined, `no integrator named "${integratorName}"`);
-    await integratorsRepository.upsertCallbackAlias(this.db, { integrator_id: integrator.integrator_id, alias, url });
+    await integratorsRepository.upsertCallbackAlias(this.db, { integratorId: integrator.integratorId, alias, url });
   }
 
   async upsertCustomer(input: CustomerInput): Promise<void> {

@@ -219,30 +219,27 @@ export class PaymentsService {
     // Before anything is read: a check-in racing this create on the same PoS must be seen, or see the payment.
     await pointsOfSaleRepository.lockForPairing(trx, input.posId);
     const found = await pointsOfSaleRepository.findById(trx, input.posId);
-    const active = found && found.deleted_at === null ? found : undefined;
-    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
-    owned('createPaymentOnPos', active && { integratorId: active.integrator_id, merchantId: active.merchant_id }, caller.integratorId, merchantId);
-    const pos = active!;
-    const store = await merchantsRepository.findStore(trx, pos.store_id);
-    if (!store || store.activated !== 1) throw new DomainError('STORE_NOT_ACTIVATED');
-    if (await paymentsRepository.findActiveOnPos(trx, pos.pos_id)) throw new DomainError('ACTIVE_PAYMENT_EXISTS');
+    const pos = owned('createPaymentOnPos', found?.deletedAt === null ? found : undefined, caller.integratorId, this.merchants.merchantIdOf(caller.merchantVat));
+    const store = await merchantsRepository.findStore(trx, pos.storeId);
+    if (!store?.activated) throw new DomainError('STORE_NOT_ACTIVATED');
+    if (await paymentsRepository.findActiveOnPos(trx, pos.posId)) throw new DomainError('ACTIVE_PAYMENT_EXISTS');
 
     const now = this.clock.now();
     // A customer waiting on the PoS is paired with the new payment at once, and the check-in is used up.
-    const checkin = await checkinsRepository.takeWaiting(trx, pos.pos_id, now);
+    const checkin = await checkinsRepository.takeWaiting(trx, pos.posId, now);
     const customer = checkin ? await customersRepository.findByPhone(trx, checkin.customer_phone) : undefined;
     const paymentId = newId();
     try {
       await paymentsRepository.insert(trx, {
         payment_id: paymentId,
-        pos_id: pos.pos_id,
-        merchant_id: pos.merchant_id,
-        integrator_id: pos.integrator_id,
-        store_id: pos.store_id,
+        pos_id: pos.posId,
+        merchant_id: pos.merchantId,
+        integrator_id: pos.integratorId,
+        store_id: pos.storeId,
         order_id: input.orderId,
         status: createdPaymentStatus(flow, customer !== undefined),
         ...(details ?? {}),
-        ...(customer ? pairingChanges(customer, pos.merchant_id) : {}),
+        ...(customer ? pairingChanges(customer, pos.merchantId) : {}),
         created_at: now,
         created_order: this.#creationOrder.next(now),
         ...this.#activity(),

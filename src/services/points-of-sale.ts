@@ -2,16 +2,14 @@ import type { Clock } from '../clock.js';
 import { owned, ownStore, type OwnedOperation } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalBeaconId, isBeaconId, newId } from '../domain/ids.js';
+import type { BeaconType, PointOfSale } from '../domain/point-of-sale.js';
 import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
 import { UniqueViolation } from '../store/constraint-violation.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
-import type { PointOfSale } from '../store/schema.js';
 import type { Caller } from './caller.js';
 import type { MerchantDirectory } from './access.js';
-
-export type BeaconType = 'QR' | 'NFC' | 'Bluetooth';
 
 export interface CreatePosInput {
   merchantPosId: string;
@@ -42,14 +40,14 @@ export interface PosQuery {
 }
 
 export const toPosView = (pos: PointOfSale): PosView => ({
-  posId: pos.pos_id,
-  merchantPosId: pos.merchant_pos_id,
-  storeId: pos.store_id,
+  posId: pos.posId,
+  merchantPosId: pos.merchantPosId,
+  storeId: pos.storeId,
   name: pos.name,
-  beaconId: pos.beacon_id,
-  callbackAlias: pos.callback_alias,
-  supportedBeaconTypes: JSON.parse(pos.supported_beacon_types) as BeaconType[],
-  requirePaymentBeforeCheckin: pos.require_payment_before_checkin === 1,
+  beaconId: pos.beaconId,
+  callbackAlias: pos.callbackAlias,
+  supportedBeaconTypes: pos.supportedBeaconTypes,
+  requirePaymentBeforeCheckin: pos.requirePaymentBeforeCheckin,
 });
 
 export class PointsOfSaleService {
@@ -66,14 +64,11 @@ export class PointsOfSaleService {
     if (input.beaconId != null && !isBeaconId(input.beaconId)) throw new DomainError('INVALID_BEACON_ID');
     if (input.callbackAlias != null && !isValidText(input.callbackAlias)) throw new DomainError('INVALID_CALLBACK_ALIAS');
 
-    const found = await merchantsRepository.findStore(trx, input.storeId);
-    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
-    ownStore('createPosInStore', found && { merchantId: found.merchant_id }, merchantId);
-    const store = found!;
+    const store = ownStore('createPosInStore', await merchantsRepository.findStore(trx, input.storeId), this.merchants.merchantIdOf(caller.merchantVat));
 
     const beaconId = input.beaconId != null ? canonicalBeaconId(input.beaconId) : newId();
     // Checked first for a clear answer; the partial unique indexes decide when two creates race.
-    if (await pointsOfSaleRepository.findActiveByMerchantPosId(trx, caller.integratorId, store.merchant_id, input.merchantPosId)) {
+    if (await pointsOfSaleRepository.existsActiveWithMerchantPosId(trx, caller.integratorId, store.merchantId, input.merchantPosId)) {
       throw new DomainError('MERCHANT_POS_ID_IN_USE');
     }
     if (await pointsOfSaleRepository.findActiveByBeacon(trx, beaconId)) throw new DomainError('BEACON_ID_IN_USE');
@@ -81,18 +76,17 @@ export class PointsOfSaleService {
     const posId = newId();
     try {
       await pointsOfSaleRepository.insert(trx, {
-        pos_id: posId,
-        merchant_id: store.merchant_id,
-        integrator_id: caller.integratorId,
-        store_id: store.store_id,
-        merchant_pos_id: input.merchantPosId,
+        posId,
+        merchantId: store.merchantId,
+        integratorId: caller.integratorId,
+        storeId: store.storeId,
+        merchantPosId: input.merchantPosId,
         name: input.name,
-        beacon_id: beaconId,
-        supported_beacon_types: JSON.stringify(input.supportedBeaconTypes),
-        callback_alias: input.callbackAlias ?? null,
-        require_payment_before_checkin: input.requirePaymentBeforeCheckin ? 1 : 0,
-        created_at: this.clock.now(),
-        deleted_at: null,
+        beaconId,
+        supportedBeaconTypes: input.supportedBeaconTypes,
+        callbackAlias: input.callbackAlias ?? null,
+        requirePaymentBeforeCheckin: input.requirePaymentBeforeCheckin === true,
+        createdAt: this.clock.now(),
       });
     } catch (error) {
       if (error instanceof UniqueViolation && error.rule === 'activeBeacon') throw new DomainError('BEACON_ID_IN_USE');
@@ -116,7 +110,7 @@ export class PointsOfSaleService {
     const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
     if (storeId !== undefined) {
       const store = await merchantsRepository.findStore(this.db, storeId);
-      if (store) ownStore('queryStore', { merchantId: store.merchant_id }, merchantId);
+      if (store) ownStore('queryStore', store, merchantId);
     }
     if (!merchantId) return [];
     return pointsOfSaleRepository.listActiveIds(this.db, {
@@ -145,9 +139,7 @@ export class PointsOfSaleService {
     options: { includeDeleted?: boolean } = {},
   ): Promise<PointOfSale> {
     const found = await pointsOfSaleRepository.findById(this.db, posId);
-    const pos = found && (found.deleted_at === null || options.includeDeleted) ? found : undefined;
-    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
-    owned(operation, pos && { integratorId: pos.integrator_id, merchantId: pos.merchant_id }, caller.integratorId, merchantId);
-    return pos!;
+    const pos = found && (found.deletedAt === null || options.includeDeleted) ? found : undefined;
+    return owned(operation, pos, caller.integratorId, this.merchants.merchantIdOf(caller.merchantVat));
   }
 }

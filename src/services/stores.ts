@@ -3,7 +3,8 @@ import { DomainError } from '../domain/errors.js';
 import { isMerchantBrandId } from '../domain/ids.js';
 import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
-import { merchantsRepository, type StoreWithBrand } from '../store/repositories/merchants.js';
+import type { Store } from '../domain/merchant.js';
+import { merchantsRepository } from '../store/repositories/merchants.js';
 import type { Caller } from './caller.js';
 import type { MerchantDirectory } from './access.js';
 
@@ -13,26 +14,17 @@ export interface StoreFilter {
 }
 
 /** A store as the v10 contract's `StoreResponse` names it. */
-export interface StoreView {
-  storeId: string;
-  storeName: string;
-  storeStreet: string;
-  storeZipCode: string;
-  storeCity: string;
-  brandName: string;
-  merchantBrandId: string;
-  merchantLocationId: string;
-}
+export type StoreView = Omit<Store, 'merchantId' | 'activated'>;
 
-const toView = (s: StoreWithBrand): StoreView => ({
-  storeId: s.store_id,
-  storeName: s.store_name,
-  storeStreet: s.store_street,
-  storeZipCode: s.store_zip_code,
-  storeCity: s.store_city,
-  brandName: s.brand_name,
-  merchantBrandId: s.merchant_brand_id,
-  merchantLocationId: s.merchant_location_id,
+const toView = (s: Store): StoreView => ({
+  storeId: s.storeId,
+  storeName: s.storeName,
+  storeStreet: s.storeStreet,
+  storeZipCode: s.storeZipCode,
+  storeCity: s.storeCity,
+  brandName: s.brandName,
+  merchantBrandId: s.merchantBrandId,
+  merchantLocationId: s.merchantLocationId,
 });
 
 export const isMerchantLocationId = (value: string): boolean => value.length === 5 && isValidText(value, 5);
@@ -61,8 +53,6 @@ export class StoresService {
 
   async get(caller: Caller, storeId: string): Promise<StoreView> {
     const store = await merchantsRepository.findStore(this.db, storeId);
-    const merchantId = this.merchants.merchantIdOf(caller.merchantVat);
-    ownStore('queryStore', store && { merchantId: store.merchant_id }, merchantId);
-    return toView(store!);
+    return toView(ownStore('queryStore', store, this.merchants.merchantIdOf(caller.merchantVat)));
   }
 }

@@ -151,13 +151,13 @@ export class TokenService {
     const now = this.clock.wallNow();
     if (possible) await this.#refuseWhileBlocked(clientId, now);
     const client = possible ? await integratorsRepository.findClient(this.db, clientId) : undefined;
-    const secretMatches = await this.#verifySecret(clientSecret, client?.secret_hash ?? UNKNOWN_CLIENT_HASH);
+    const secretMatches = await this.#verifySecret(clientSecret, client?.secretHash ?? UNKNOWN_CLIENT_HASH);
     if (!client || !secretMatches) {
       if (possible) await this.#countFailure(clientId, now);
       throw new OAuthError('invalid_client', 401, 'unknown client or wrong secret');
     }
-    if (client.disabled_at !== null) throw new OAuthError('invalid_client', 401, 'the client is disabled');
-    if (merchantVat !== undefined && !(await integratorsRepository.isLinked(this.db, client.integrator_id, merchantVat))) {
+    if (client.disabledAt !== null) throw new OAuthError('invalid_client', 401, 'the client is disabled');
+    if (merchantVat !== undefined && !(await integratorsRepository.isLinked(this.db, client.integratorId, merchantVat))) {
       throw new OAuthError('invalid_request', 400, "merchant_vat names a merchant the client's integrator is not linked to");
     }
     // Read per issue (tokens are requested rarely) so a rotation by another process takes effect at once.
@@ -167,7 +167,7 @@ export class TokenService {
     const nowSeconds = Math.floor(this.clock.wallNow() / 1000);
     const token = await new SignJWT({
       client_id: clientId,
-      integrator_id: client.integrator_id,
+      integrator_id: client.integratorId,
       scope: TOKEN_SCOPE,
       ...(merchantVat ? { merchant_vat: merchantVat } : {}),
     })

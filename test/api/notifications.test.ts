@@ -26,7 +26,7 @@ const notifications = (platform: Platform) => platform.db.selectFrom('notificati
 let queued = 0;
 async function queue(platform: Platform, url: string): Promise<string> {
   const id = `00000000-0000-4000-8000-${String(++queued).padStart(12, '0')}`;
-  await notificationsRepository.insert(platform.db, { notification_id: id, url, origin: new URL(url).origin, payload: JSON.stringify({ n: queued }), created_at: platform.clock.now() }, platform.clock.now());
+  await notificationsRepository.insert(platform.db, { notification_id: id, url, origin: new URL(url).origin, payload: { n: queued }, created_at: platform.clock.now() }, platform.clock.now());
   return id;
 }
 

@@ -75,7 +75,7 @@ for (const engine of ENGINES) {
       await refusal(tokens.issue(CLIENT_1.clientId, 'wrong'));
       await refusal(tokens.issue('nobody-here', 'wrong'));
       assert.equal(checked.length, 2);
-      const known = (await integratorsRepository.findClient(platform.db, CLIENT_1.clientId))!.secret_hash;
+      const known = (await integratorsRepository.findClient(platform.db, CLIENT_1.clientId))!.secretHash;
       assert.deepEqual(checked, [known, UNKNOWN_CLIENT_HASH]);
       const parameters = (hash: string) => hash.split('$').slice(0, 4);
       assert.deepEqual(parameters(UNKNOWN_CLIENT_HASH), parameters(known));

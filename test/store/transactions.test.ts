@@ -25,7 +25,7 @@ for (const engine of ENGINES) {
     // number yet: inside a transaction, given no `trx`, that query waited for the transaction, which waited for it.
     test('a service resolves the merchant of a call inside a transaction without the transaction', async (t) => {
       const { platform } = await startPlatform(t, engine, { seed: TEST_SEED });
-      const merchantId = (await merchantsRepository.findByVat(platform.db, MERCHANT_A))!.merchant_id;
+      const merchantId = (await merchantsRepository.findByVat(platform.db, MERCHANT_A))!.merchantId;
       const fresh = new AccessSnapshot(platform.db);
       await fresh.reload();
       let resolved: string | undefined;

@@ -27,11 +27,11 @@ for (const engine of ENGINES) {
       const existingPayment = (await paymentsRepository.findById(db, paymentId))!;
 
       await assert.rejects(
-        pointsOfSaleRepository.insert(db, { ...existingPos, pos_id: NEW_ID, merchant_pos_id: 'another till' }),
+        pointsOfSaleRepository.insert(db, { ...existingPos, posId: NEW_ID, merchantPosId: 'another till' }),
         breaks('activeBeacon'),
       );
       await assert.rejects(
-        pointsOfSaleRepository.insert(db, { ...existingPos, pos_id: NEW_ID, beacon_id: '123456789012345' }),
+        pointsOfSaleRepository.insert(db, { ...existingPos, posId: NEW_ID, beaconId: '123456789012345' }),
         breaks('activeMerchantPosId'),
       );
       await assert.rejects(paymentsRepository.insert(db, { ...existingPayment, payment_id: NEW_ID, order_id: 'another' }), breaks('activePaymentPerPos'));

@@ -1,8 +1,19 @@
 import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
-import type { IdempotencyRecord } from '../schema.js';
 
-export type IdempotencyScope = Pick<IdempotencyRecord, 'integrator_id' | 'endpoint' | 'idempotency_key'>;
+/** Keys are scoped per integrator and endpoint. */
+export interface IdempotencyScope {
+  integratorId: string;
+  /** e.g. "POST /pos/v10/pointofsales" */
+  endpoint: string;
+  key: string;
+}
+
+/** The first call made with a key: a hash of its request, and its response body. */
+export interface ClaimedKey {
+  requestHash: string;
+  responseBody: unknown;
+}
 
 // Compiled once, both on every creating POST: parameters in the order the placeholders appear in the SQL.
 const claimKey = compiledOnce((db) =>
@@ -28,22 +39,25 @@ export const idempotencyKeysRepository = {
    */
   async claim(db: Db, scope: IdempotencyScope, requestHash: string, at: number): Promise<boolean> {
     // An unanswered claim: response_status 0 and an empty body until saveResponse.
-    const rows = await claimKey(db, [scope.integrator_id, scope.endpoint, scope.idempotency_key, requestHash, 0, '', at]);
+    const rows = await claimKey(db, [scope.integratorId, scope.endpoint, scope.key, requestHash, 0, '', at]);
     return rows.length === 1;
   },
 
-  find(db: Db, scope: IdempotencyScope): Promise<IdempotencyRecord | undefined> {
-    return db
+  /** A claimed key with its saved response (a claim and its response commit together). */
+  async find(db: Db, scope: IdempotencyScope): Promise<ClaimedKey | undefined> {
+    const row = await db
       .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('integrator_id', '=', scope.integrator_id)
+      .select(['request_hash', 'response_body'])
+      .where('integrator_id', '=', scope.integratorId)
       .where('endpoint', '=', scope.endpoint)
-      .where('idempotency_key', '=', scope.idempotency_key)
+      .where('idempotency_key', '=', scope.key)
       .executeTakeFirst();
+    return row && { requestHash: row.request_hash, responseBody: JSON.parse(row.response_body) as unknown };
   },
 
-  async saveResponse(db: Db, scope: IdempotencyScope, status: number, body: string): Promise<void> {
-    await saveKeyResponse(db, [status, body, scope.integrator_id, scope.endpoint, scope.idempotency_key]);
+  /** Saves the response to replay for a retry, as JSON. */
+  async saveResponse(db: Db, scope: IdempotencyScope, status: number, body: unknown): Promise<void> {
+    await saveKeyResponse(db, [status, JSON.stringify(body), scope.integratorId, scope.endpoint, scope.key]);
   },
 
   async purgeOlderThan(db: Db, before: number): Promise<number> {

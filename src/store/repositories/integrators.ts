@@ -1,35 +1,53 @@
+import type { CallbackAlias, Client, Integrator, MerchantLink } from '../../domain/integrator.js';
 import type { Db } from '../database.js';
-import type { CallbackAlias, Client, Integrator, NewClient } from '../schema.js';
+import type { CallbackAliasTable, ClientTable, IntegratorTable } from '../schema.js';
+
+const toIntegrator = (row: IntegratorTable): Integrator => ({ integratorId: row.integrator_id, name: row.name, createdAt: row.created_at });
+
+const toClient = (row: ClientTable): Client => ({
+  clientId: row.client_id,
+  integratorId: row.integrator_id,
+  secretHash: row.secret_hash,
+  createdAt: row.created_at,
+  disabledAt: row.disabled_at,
+});
+
+const toCallbackAlias = (row: CallbackAliasTable): CallbackAlias => ({ integratorId: row.integrator_id, alias: row.alias, url: row.url });
 
 export const integratorsRepository = {
-  findByName(db: Db, name: string): Promise<Integrator | undefined> {
-    return db.selectFrom('integrators').selectAll().where('name', '=', name).executeTakeFirst();
+  async findByName(db: Db, name: string): Promise<Integrator | undefined> {
+    const row = await db.selectFrom('integrators').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && toIntegrator(row);
   },
 
-  findById(db: Db, integratorId: string): Promise<Integrator | undefined> {
-    return db.selectFrom('integrators').selectAll().where('integrator_id', '=', integratorId).executeTakeFirst();
-  },
-
-  list(db: Db): Promise<Integrator[]> {
-    return db.selectFrom('integrators').selectAll().orderBy('name').execute();
+  async list(db: Db): Promise<Integrator[]> {
+    return (await db.selectFrom('integrators').selectAll().orderBy('name').execute()).map(toIntegrator);
   },
 
   async insert(db: Db, integrator: Integrator): Promise<void> {
-    await db.insertInto('integrators').values(integrator).execute();
+    await db
+      .insertInto('integrators')
+      .values({ integrator_id: integrator.integratorId, name: integrator.name, created_at: integrator.createdAt })
+      .execute();
   },
 
-  findClient(db: Db, clientId: string): Promise<Client | undefined> {
-    return db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+  async findClient(db: Db, clientId: string): Promise<Client | undefined> {
+    const row = await db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row && toClient(row);
   },
 
-  listClients(db: Db, integratorId?: string): Promise<Client[]> {
+  async listClients(db: Db, integratorId?: string): Promise<Client[]> {
     let query = db.selectFrom('clients').selectAll();
     if (integratorId) query = query.where('integrator_id', '=', integratorId);
-    return query.orderBy('client_id').execute();
+    return (await query.orderBy('client_id').execute()).map(toClient);
   },
 
-  async insertClient(db: Db, client: NewClient): Promise<void> {
-    await db.insertInto('clients').values(client).execute();
+  /** A new client is enabled. */
+  async insertClient(db: Db, client: Omit<Client, 'disabledAt'>): Promise<void> {
+    await db
+      .insertInto('clients')
+      .values({ client_id: client.clientId, integrator_id: client.integratorId, secret_hash: client.secretHash, created_at: client.createdAt })
+      .execute();
   },
 
   async updateClientSecret(db: Db, clientId: string, secretHash: string): Promise<void> {
@@ -83,14 +101,15 @@ export const integratorsRepository = {
     return row !== undefined;
   },
 
-  /** Every link, as the integrator id and the merchant's VAT number (what a caller names). */
-  listLinks(db: Db): Promise<{ integrator_id: string; vat_number: string }[]> {
-    return db
+  /** Every link, ordered by VAT number. */
+  async listLinks(db: Db): Promise<MerchantLink[]> {
+    const rows = await db
       .selectFrom('integrator_merchants')
       .innerJoin('merchants', 'merchants.merchant_id', 'integrator_merchants.merchant_id')
       .select(['integrator_merchants.integrator_id', 'merchants.vat_number'])
       .orderBy('merchants.vat_number')
       .execute();
+    return rows.map((r) => ({ integratorId: r.integrator_id, vatNumber: r.vat_number }));
   },
 
   /** The names of integrators linked to no merchant (every call of theirs is refused). */
@@ -106,25 +125,26 @@ export const integratorsRepository = {
     return rows.map((r) => r.name);
   },
 
-  findCallbackAlias(db: Db, integratorId: string, alias: string): Promise<CallbackAlias | undefined> {
-    return db
+  async findCallbackAlias(db: Db, integratorId: string, alias: string): Promise<CallbackAlias | undefined> {
+    const row = await db
       .selectFrom('callback_aliases')
       .selectAll()
       .where('integrator_id', '=', integratorId)
       .where('alias', '=', alias)
       .executeTakeFirst();
+    return row && toCallbackAlias(row);
   },
 
-  listCallbackAliases(db: Db, integratorId?: string): Promise<CallbackAlias[]> {
+  async listCallbackAliases(db: Db, integratorId?: string): Promise<CallbackAlias[]> {
     let query = db.selectFrom('callback_aliases').selectAll();
     if (integratorId) query = query.where('integrator_id', '=', integratorId);
-    return query.orderBy('integrator_id').orderBy('alias').execute();
+    return (await query.orderBy('integrator_id').orderBy('alias').execute()).map(toCallbackAlias);
   },
 
   async upsertCallbackAlias(db: Db, alias: CallbackAlias): Promise<void> {
     await db
       .insertInto('callback_aliases')
-      .values(alias)
+      .values({ integrator_id: alias.integratorId, alias: alias.alias, url: alias.url })
       .onConflict((oc) => oc.columns(['integrator_id', 'alias']).doUpdateSet({ url: alias.url }))
       .execute();
   },

@@ -1,6 +1,7 @@
+import type { Brand, Merchant, NewStore, Store, StoreDetails } from '../../domain/merchant.js';
 import { compiledOnce } from '../compiled-once.js';
 import type { Db } from '../database.js';
-import type { Brand, Merchant, Store } from '../schema.js';
+import type { BrandTable, MerchantTable, StoreTable } from '../schema.js';
 
 const STORE_COLUMNS = [
   'stores.store_id',
@@ -11,93 +12,127 @@ const STORE_COLUMNS = [
   'stores.store_zip_code',
   'stores.store_city',
   'stores.activated',
+  'brands.brand_name',
+  'brands.merchant_id',
 ] as const;
 
-/** A store with the brand and merchant it belongs to, as the stores API and PoS rules need it. */
-export type StoreWithBrand = Store & { brand_name: string; merchant_id: string };
+const toMerchant = (row: MerchantTable): Merchant => ({
+  merchantId: row.merchant_id,
+  vatNumber: row.vat_number,
+  name: row.name,
+  createdAt: row.created_at,
+});
 
-const storeById = compiledOnce((db) =>
-  db
-    .selectFrom('stores')
-    .innerJoin('brands', 'brands.merchant_brand_id', 'stores.merchant_brand_id')
-    .select([...STORE_COLUMNS, 'brands.brand_name', 'brands.merchant_id'])
-    .where('stores.store_id', '=', ''),
-);
+const toBrand = (row: BrandTable): Brand => ({ merchantBrandId: row.merchant_brand_id, merchantId: row.merchant_id, brandName: row.brand_name });
+
+const toStore = (row: StoreTable & { brand_name: string; merchant_id: string }): Store => ({
+  storeId: row.store_id,
+  merchantId: row.merchant_id,
+  merchantBrandId: row.merchant_brand_id,
+  brandName: row.brand_name,
+  merchantLocationId: row.merchant_location_id,
+  storeName: row.store_name,
+  storeStreet: row.store_street,
+  storeZipCode: row.store_zip_code,
+  storeCity: row.store_city,
+  activated: row.activated === 1,
+});
+
+const storeDetailColumns = (details: StoreDetails) => ({
+  store_name: details.storeName,
+  store_street: details.storeStreet,
+  store_zip_code: details.storeZipCode,
+  store_city: details.storeCity,
+  activated: details.activated ? 1 : 0,
+});
+
+const storesWithBrand = (db: Db) =>
+  db.selectFrom('stores').innerJoin('brands', 'brands.merchant_brand_id', 'stores.merchant_brand_id').select(STORE_COLUMNS);
+
+const storeById = compiledOnce((db) => storesWithBrand(db).where('stores.store_id', '=', ''));
 
 export const merchantsRepository = {
-  findByVat(db: Db, vatNumber: string): Promise<Merchant | undefined> {
-    return db.selectFrom('merchants').selectAll().where('vat_number', '=', vatNumber).executeTakeFirst();
+  async findByVat(db: Db, vatNumber: string): Promise<Merchant | undefined> {
+    const row = await db.selectFrom('merchants').selectAll().where('vat_number', '=', vatNumber).executeTakeFirst();
+    return row && toMerchant(row);
   },
 
-  findById(db: Db, merchantId: string): Promise<Merchant | undefined> {
-    return db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst();
-  },
-
-  list(db: Db): Promise<Merchant[]> {
-    return db.selectFrom('merchants').selectAll().orderBy('vat_number').execute();
+  async list(db: Db): Promise<Merchant[]> {
+    return (await db.selectFrom('merchants').selectAll().orderBy('vat_number').execute()).map(toMerchant);
   },
 
   async insert(db: Db, merchant: Merchant): Promise<void> {
-    await db.insertInto('merchants').values(merchant).execute();
+    await db
+      .insertInto('merchants')
+      .values({ merchant_id: merchant.merchantId, vat_number: merchant.vatNumber, name: merchant.name, created_at: merchant.createdAt })
+      .execute();
   },
 
-  async updateName(db: Db, merchantId: string, name: string): Promise<void> {
+  async rename(db: Db, merchantId: string, name: string): Promise<void> {
     await db.updateTable('merchants').set({ name }).where('merchant_id', '=', merchantId).execute();
   },
 
-  findBrand(db: Db, merchantBrandId: string): Promise<Brand | undefined> {
-    return db.selectFrom('brands').selectAll().where('merchant_brand_id', '=', merchantBrandId).executeTakeFirst();
+  async findBrand(db: Db, merchantBrandId: string): Promise<Brand | undefined> {
+    const row = await db.selectFrom('brands').selectAll().where('merchant_brand_id', '=', merchantBrandId).executeTakeFirst();
+    return row && toBrand(row);
   },
 
-  listBrands(db: Db, merchantId?: string): Promise<Brand[]> {
+  async listBrands(db: Db, merchantId?: string): Promise<Brand[]> {
     let query = db.selectFrom('brands').selectAll();
     if (merchantId) query = query.where('merchant_id', '=', merchantId);
-    return query.orderBy('merchant_brand_id').execute();
+    const rows = await query.orderBy('merchant_brand_id').execute();
+    return rows.map(toBrand);
   },
 
   async upsertBrand(db: Db, brand: Brand): Promise<void> {
     await db
       .insertInto('brands')
-      .values(brand)
-      .onConflict((oc) => oc.column('merchant_brand_id').doUpdateSet({ brand_name: brand.brand_name }))
+      .values({ merchant_brand_id: brand.merchantBrandId, merchant_id: brand.merchantId, brand_name: brand.brandName })
+      .onConflict((oc) => oc.column('merchant_brand_id').doUpdateSet({ brand_name: brand.brandName }))
       .execute();
   },
 
   /** Compiled once: every payment initiation checks its store. */
-  async findStore(db: Db, storeId: string): Promise<StoreWithBrand | undefined> {
-    return (await storeById(db, [storeId]))[0];
+  async findStore(db: Db, storeId: string): Promise<Store | undefined> {
+    const row = (await storeById(db, [storeId]))[0];
+    return row && toStore(row);
   },
 
-  findStoreByLocation(db: Db, merchantBrandId: string, merchantLocationId: string): Promise<StoreWithBrand | undefined> {
-    return db
-      .selectFrom('stores')
-      .innerJoin('brands', 'brands.merchant_brand_id', 'stores.merchant_brand_id')
-      .select([...STORE_COLUMNS, 'brands.brand_name', 'brands.merchant_id'])
+  async findStoreByLocation(db: Db, merchantBrandId: string, merchantLocationId: string): Promise<Store | undefined> {
+    const row = await storesWithBrand(db)
       .where('stores.merchant_brand_id', '=', merchantBrandId)
       .where('stores.merchant_location_id', '=', merchantLocationId)
       .executeTakeFirst();
+    return row && toStore(row);
   },
 
   /** The merchant's stores, optionally only the one at a brand + location. */
-  listStores(
-    db: Db,
-    filter: { merchantId?: string; merchantBrandId?: string; merchantLocationId?: string },
-  ): Promise<StoreWithBrand[]> {
-    let query = db
-      .selectFrom('stores')
-      .innerJoin('brands', 'brands.merchant_brand_id', 'stores.merchant_brand_id')
-      .select([...STORE_COLUMNS, 'brands.brand_name', 'brands.merchant_id']);
+  async listStores(db: Db, filter: { merchantId?: string; merchantBrandId?: string; merchantLocationId?: string }): Promise<Store[]> {
+    let query = storesWithBrand(db);
     if (filter.merchantId) query = query.where('brands.merchant_id', '=', filter.merchantId);
     if (filter.merchantBrandId) query = query.where('stores.merchant_brand_id', '=', filter.merchantBrandId);
     if (filter.merchantLocationId) query = query.where('stores.merchant_location_id', '=', filter.merchantLocationId);
-    return query.orderBy('stores.merchant_brand_id').orderBy('stores.merchant_location_id').execute();
+    const rows = await query.orderBy('stores.merchant_brand_id').orderBy('stores.merchant_location_id').execute();
+    return rows.map(toStore);
   },
 
-  async insertStore(db: Db, store: Store): Promise<void> {
-    await db.insertInto('stores').values(store).execute();
+  async insertStore(db: Db, store: NewStore): Promise<void> {
+    await db
+      .insertInto('stores')
+      .values({
+        store_id: store.storeId,
+        merchant_brand_id: store.merchantBrandId,
+        merchant_location_id: store.merchantLocationId,
+        ...storeDetailColumns(store),
+      })
+      .execute();
   },
 
-  async updateStore(db: Db, storeId: string, changes: Omit<Store, 'store_id' | 'merchant_brand_id' | 'merchant_location_id'>): Promise<void> {
-    await db.updateTable('stores').set(changes).where('store_id', '=', storeId).execute();
+  async updateStoreDetails(db: Db, storeId: string, details: StoreDetails): Promise<void> {
+    await db.updateTable('stores').set(storeDetailColumns(details)).where('store_id', '=', storeId).execute();
+  },
+
+  async setStoreActivated(db: Db, storeId: string, activated: boolean): Promise<void> {
+    await db.updateTable('stores').set({ activated: activated ? 1 : 0 }).where('store_id', '=', storeId).execute();
   },
 };

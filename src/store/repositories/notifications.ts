@@ -1,7 +1,8 @@
 import type { Db } from '../database.js';
 import type { Notification, NotificationAttempt } from '../schema.js';
 
-export type NewNotification = Pick<Notification, 'notification_id' | 'url' | 'origin' | 'payload' | 'created_at'>;
+/** A notification to queue; its payload is the JSON body to POST, stored as its text. */
+export type NewNotification = Pick<Notification, 'notification_id' | 'url' | 'origin' | 'created_at'> & { payload: unknown };
 
 /** An attempt's outcome, as recorded. */
 export type AttemptRecord = Omit<NotificationAttempt, 'notification_id' | 'attempt'>;
@@ -17,7 +18,7 @@ export const notificationsRepository = {
   async insert(db: Db, notification: NewNotification, now: number): Promise<void> {
     await db
       .insertInto('notifications')
-      .values({ ...notification, attempts: 0, next_attempt_at: now, delivered_at: null, last_error: null, lease_token: null, leased_until: null })
+      .values({ ...notification, payload: JSON.stringify(notification.payload), attempts: 0, next_attempt_at: now, delivered_at: null, last_error: null, lease_token: null, leased_until: null })
       .execute();
   },
 

@@ -1,7 +1,8 @@
+import type { BeaconType, NewPointOfSale, PointOfSale } from '../../domain/point-of-sale.js';
 import { compiledOnce } from '../compiled-once.js';
 import { reportingUniqueViolations } from '../constraint-violation.js';
 import type { Db } from '../database.js';
-import type { NewPointOfSale, PointOfSale } from '../schema.js';
+import type { PointOfSaleRow } from '../schema.js';
 
 export interface PointOfSaleFilter {
   integratorId: string;
@@ -11,6 +12,21 @@ export interface PointOfSaleFilter {
   merchantPosId?: string;
 }
 
+const toPointOfSale = (row: PointOfSaleRow): PointOfSale => ({
+  posId: row.pos_id,
+  merchantId: row.merchant_id,
+  integratorId: row.integrator_id,
+  storeId: row.store_id,
+  merchantPosId: row.merchant_pos_id,
+  name: row.name,
+  beaconId: row.beacon_id,
+  supportedBeaconTypes: JSON.parse(row.supported_beacon_types) as BeaconType[],
+  callbackAlias: row.callback_alias,
+  requirePaymentBeforeCheckin: row.require_payment_before_checkin === 1,
+  createdAt: row.created_at,
+  deletedAt: row.deleted_at,
+});
+
 const byId = compiledOnce((db) => db.selectFrom('points_of_sale').selectAll().where('pos_id', '=', ''));
 const activeByBeacon = compiledOnce((db) =>
   db.selectFrom('points_of_sale').selectAll().where('beacon_id', '=', '').where('deleted_at', 'is', null),
@@ -19,23 +35,26 @@ const lockRow = compiledOnce((db) => db.updateTable('points_of_sale').set((eb) =
 
 export const pointsOfSaleRepository = {
   async findById(db: Db, posId: string): Promise<PointOfSale | undefined> {
-    return (await byId(db, [posId]))[0];
+    const row = (await byId(db, [posId]))[0];
+    return row && toPointOfSale(row);
   },
 
   /** Compiled once: every customer action finds its PoS by beacon. */
   async findActiveByBeacon(db: Db, beaconId: string): Promise<PointOfSale | undefined> {
-    return (await activeByBeacon(db, [beaconId]))[0];
+    const row = (await activeByBeacon(db, [beaconId]))[0];
+    return row && toPointOfSale(row);
   },
 
-  findActiveByMerchantPosId(db: Db, integratorId: string, merchantId: string, merchantPosId: string): Promise<PointOfSale | undefined> {
-    return db
+  async existsActiveWithMerchantPosId(db: Db, integratorId: string, merchantId: string, merchantPosId: string): Promise<boolean> {
+    const row = await db
       .selectFrom('points_of_sale')
-      .selectAll()
+      .select('pos_id')
       .where('integrator_id', '=', integratorId)
       .where('merchant_id', '=', merchantId)
       .where('merchant_pos_id', '=', merchantPosId)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
+    return row !== undefined;
   },
 
   /** Active points of sale of one integrator and merchant matching every given filter. */
@@ -65,7 +84,21 @@ export const pointsOfSaleRepository = {
 
   /** Throws UniqueViolation('activeBeacon' or 'activeMerchantPosId') when an active PoS has the beacon or merchantPosId. */
   async insert(db: Db, pos: NewPointOfSale): Promise<void> {
-    await reportingUniqueViolations(db.insertInto('points_of_sale').values(pos).execute());
+    const row = {
+      pos_id: pos.posId,
+      merchant_id: pos.merchantId,
+      integrator_id: pos.integratorId,
+      store_id: pos.storeId,
+      merchant_pos_id: pos.merchantPosId,
+      name: pos.name,
+      beacon_id: pos.beaconId,
+      supported_beacon_types: JSON.stringify(pos.supportedBeaconTypes),
+      callback_alias: pos.callbackAlias,
+      require_payment_before_checkin: pos.requirePaymentBeforeCheckin ? 1 : 0,
+      created_at: pos.createdAt,
+      deleted_at: null,
+    };
+    await reportingUniqueViolations(db.insertInto('points_of_sale').values(row).execute());
   },
 
   /** Marks an active PoS deleted; false when it was already deleted (a lost race or a retry). */
