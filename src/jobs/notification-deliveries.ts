@@ -3,8 +3,7 @@ import type { Clock } from '../clock.js';
 import { MINUTE, SECOND } from '../domain/durations.js';
 import type { CallbackUrlRule } from '../services/callback-urls.js';
 import type { Db } from '../store/database.js';
-import { notificationsRepository, type AttemptResult } from '../store/repositories/notifications.js';
-import type { Notification } from '../store/schema.js';
+import { notificationsRepository, type AttemptResult, type Notification } from '../store/repositories/notifications.js';
 import { postCallback, type PostOutcome } from './post-callback.js';
 
 /** MobilePay's rule: a failed delivery is tried 3 more times. */
@@ -137,14 +136,14 @@ export class NotificationDeliveries {
     const started = performance.now();
     const outcome = await postCallback(notification.url, notification.payload, this.rule, { timeoutMs: this.limits.timeoutMs, stop: this.#stop.signal });
     if ('stopped' in outcome) {
-      await notificationsRepository.release(this.db, notification.notification_id, token);
+      await notificationsRepository.release(this.db, notification.notificationId, token);
       return;
     }
     const record = {
-      attempted_at: attemptedAt,
+      attemptedAt,
       status: 'status' in outcome ? outcome.status : null,
       error: 'error' in outcome ? outcome.error : null,
-      latency_ms: Math.round(performance.now() - started),
+      latencyMs: Math.round(performance.now() - started),
     };
     await notificationsRepository.completeAttempt(this.db, notification, token, record, this.#result(notification, outcome));
   }

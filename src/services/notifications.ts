@@ -41,7 +41,7 @@ export class Notifications {
       PosId: pos.posId,
     };
     const now = this.clock.now();
-    await notificationsRepository.insert(trx, { notification_id: newId(), url: alias.url, origin: originOf(alias.url), payload, created_at: now }, now);
+    await notificationsRepository.insert(trx, { notificationId: newId(), url: alias.url, origin: originOf(alias.url), payload, createdAt: now }, now);
   }
 
   /** Wakes the delivery worker: call after the transaction that may have queued a notification has committed. */
@@ -63,11 +63,11 @@ export interface NotificationView {
 
 export function notificationView(n: NotificationWithAttempts): NotificationView {
   return {
-    notificationId: n.notification_id,
+    notificationId: n.notificationId,
     url: n.url,
-    createdAt: n.created_at,
-    state: n.delivered_at !== null ? 'delivered' : n.next_attempt_at !== null ? 'pending' : 'given up',
-    nextAttemptAt: n.next_attempt_at,
-    attempts: n.attemptLog.map((a) => ({ attempt: a.attempt, at: a.attempted_at, status: a.status, error: a.error, latencyMs: a.latency_ms })),
+    createdAt: n.createdAt,
+    state: n.deliveredAt !== null ? 'delivered' : n.nextAttemptAt !== null ? 'pending' : 'given up',
+    nextAttemptAt: n.nextAttemptAt,
+    attempts: n.attemptLog.map((a) => ({ attempt: a.attempt, at: a.attemptedAt, status: a.status, error: a.error, latencyMs: a.latencyMs })),
   };
 }

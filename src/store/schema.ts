@@ -296,8 +296,6 @@ export interface PlatformStateTable {
   value: number;
 }
 
-export type Notification = Selectable<NotificationTable>;
-export type NotificationAttempt = Selectable<NotificationAttemptTable>;
 
 export type CurrencyCode = 'DKK' | 'EUR';
 export type PlannedCaptureDelay = 'None' | 'LessThan24Hours' | 'LessThan14Days';

@@ -26,7 +26,7 @@ const notifications = (platform: Platform) => platform.db.selectFrom('notificati
 let queued = 0;
 async function queue(platform: Platform, url: string): Promise<string> {
   const id = `00000000-0000-4000-8000-${String(++queued).padStart(12, '0')}`;
-  await notificationsRepository.insert(platform.db, { notification_id: id, url, origin: new URL(url).origin, payload: { n: queued }, created_at: platform.clock.now() }, platform.clock.now());
+  await notificationsRepository.insert(platform.db, { notificationId: id, url, origin: new URL(url).origin, payload: { n: queued }, createdAt: platform.clock.now() }, platform.clock.now());
   return id;
 }
 
@@ -64,8 +64,8 @@ for (const engine of ENGINES) {
       assert.equal(row?.delivered_at, platform.clock.now());
       const attempts = await notificationsRepository.listAttempts(platform.db, row!.notification_id);
       assert.equal(attempts.length, 1);
-      assert.deepEqual({ ...attempts[0], latency_ms: undefined }, { notification_id: row!.notification_id, attempt: 1, attempted_at: platform.clock.now(), status: 200, error: null, latency_ms: undefined });
-      assert.ok(Number.isInteger(attempts[0]!.latency_ms) && attempts[0]!.latency_ms >= 0);
+      assert.deepEqual({ ...attempts[0], latencyMs: undefined }, { notificationId: row!.notification_id, attempt: 1, attemptedAt: platform.clock.now(), status: 200, error: null, latencyMs: undefined });
+      assert.ok(Number.isInteger(attempts[0]!.latencyMs) && attempts[0]!.latencyMs >= 0);
 
       platform.deliveries.wake();
       await deliveriesSettled(platform);
@@ -107,7 +107,7 @@ for (const engine of ENGINES) {
       assert.equal(row?.last_error, 'answered 500');
       const attempts = await notificationsRepository.listAttempts(platform.db, row!.notification_id);
       assert.deepEqual(
-        attempts.map((a) => [a.attempt, a.attempted_at - start, a.status, a.error]),
+        attempts.map((a) => [a.attempt, a.attemptedAt - start, a.status, a.error]),
         [
           [1, 0, 500, null],
           [2, 10 * SECOND, 500, null],
@@ -281,7 +281,7 @@ for (const engine of ENGINES) {
       const { platform, time } = await setUp(t, target.url());
       const id = await queue(platform, target.url());
       const at = { now: platform.clock.now(), wallNow: platform.clock.wallNow() };
-      assert.ok(await notificationsRepository.claim(platform.db, { notification_id: id, attempts: 0 }, at, 'a-process-that-died', at.wallNow + MINUTE));
+      assert.ok(await notificationsRepository.claim(platform.db, { notificationId: id, attempts: 0 }, at, 'a-process-that-died', at.wallNow + MINUTE));
 
       platform.deliveries.wake();
       await deliveriesSettled(platform);
@@ -316,7 +316,7 @@ for (const engine of ENGINES) {
       platform.deliveries.wake();
       await deliveriesSettled(platform);
       const [listed] = await notificationsRepository.listRecent(platform.db, 10);
-      assert.equal(listed?.notification_id, id);
+      assert.equal(listed?.notificationId, id);
       assert.deepEqual(listed?.attemptLog.map((a) => [a.attempt, a.status]), [[1, 500]]);
     });
   });

@@ -207,10 +207,10 @@ describe('pos-admin', { concurrency: true }, () => {
         const id = '00000000-0000-4000-8000-00000000c11e';
         try {
           const url = 'http://127.0.0.1:9999/notify';
-          await notificationsRepository.insert(opened.db, { notification_id: id, url, origin: 'http://127.0.0.1:9999', payload: '{}', created_at: 1_000 }, 1_000);
-          assert.ok(await notificationsRepository.claim(opened.db, { notification_id: id, attempts: 0 }, { now: 1_000, wallNow: 1_000 }, 'cli-test', 60_000));
-          const record = { attempted_at: 1_000, status: 503, error: null, latency_ms: 12 };
-          assert.ok(await notificationsRepository.completeAttempt(opened.db, { notification_id: id, attempts: 0 }, 'cli-test', record, { delivered: false, retryAt: 11_000, error: 'answered 503' }));
+          await notificationsRepository.insert(opened.db, { notificationId: id, url, origin: 'http://127.0.0.1:9999', payload: {}, createdAt: 1_000 }, 1_000);
+          assert.ok(await notificationsRepository.claim(opened.db, { notificationId: id, attempts: 0 }, { now: 1_000, wallNow: 1_000 }, 'cli-test', 60_000));
+          const record = { attemptedAt: 1_000, status: 503, error: null, latencyMs: 12 };
+          assert.ok(await notificationsRepository.completeAttempt(opened.db, { notificationId: id, attempts: 0 }, 'cli-test', record, { delivered: false, retryAt: 11_000, error: 'answered 503' }));
         } finally {
           await opened.close();
         }

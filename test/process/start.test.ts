@@ -166,7 +166,7 @@ describe('starting the platform as a process', () => {
     const earlier = await createPlatform({ ...loadConfig({ DEMO_DATA: 'false', LOG_LEVEL: 'silent' }), database: { engine: 'sqlite', file } });
     for (const id of ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2']) {
       const now = earlier.clock.now();
-      await notificationsRepository.insert(earlier.db, { notification_id: id, url: silent.url(), origin: new URL(silent.url()).origin, payload: '{}', created_at: now }, now);
+      await notificationsRepository.insert(earlier.db, { notificationId: id, url: silent.url(), origin: new URL(silent.url()).origin, payload: {}, createdAt: now }, now);
     }
     await earlier.close();
 
