@@ -24,16 +24,21 @@ const EXIT_FAILED = 1;
 /**
  * `pos-admin`, the operator's tool: onboards merchants, integrators and users and rotates the token-signing
  * key, in the database the server uses (the same environment: DATABASE_URL etc.), so a running server sees
- * the change at once. Runs one command and resolves to the exit code.
+ * the change at once. Runs one command and resolves to the exit code. `env` is the environment it is configured
+ * from (the process's; tests run commands in-process with an environment of their own).
  */
-export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let opened: OpenDatabase | undefined;
   let session: Session | undefined;
   const cli: CliContext = {
     out: io.stdout,
     async session() {
       if (!session) {
-        const config = loadConfig();
+        const config = loadConfig(env);
         opened = await openDatabase(config.database);
         await migrateToLatest(opened);
         const clock = new Clock();
