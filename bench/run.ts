@@ -13,7 +13,9 @@
  * alternating raw/platform rounds of (a); the median share is reported), BENCH_ENGINES (sqlite,postgres), TEST_DATABASE_URL
  * (postgres://postgres@127.0.0.1:5432/test), BENCH_HEALTHZ=1 (also load GET /healthz, the framework floor),
  * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there), BENCH_BASELINE=<git ref> (also
- * measure that commit's build, in the same rounds, and report this build's figures as a ratio of its). Raw server and platform run
+ * measure that commit's build, in the same rounds, and report this build's figures as a ratio of its),
+ * BENCH_CLUSTER=1,2 (instead of the above: that many platform processes on one PostgreSQL, loaded together; see
+ * cluster.ts). Raw server and platform run
  * with package.json's config.node_flags, as `npm start` runs the platform.
  * A missed target is reported, not an error: the figures are information.
  */
@@ -25,6 +27,7 @@ import pg from 'pg';
 import { Api, SEED, v10Headers } from './api.js';
 import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
 import { prepareBaseline, type Baseline } from './baseline.js';
+import { benchCluster, type ClusterFigures } from './cluster.js';
 import { NODE_FLAGS, REPO_ROOT, pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
 
 type Engine = 'sqlite' | 'postgres';
@@ -277,10 +280,47 @@ function reportBaseline(engine: Engine, current: EngineResult, baseline: NonNull
   console.log(`  (b) flows/s: ${fmt(current.flows.flowsPerS)} / ${fmt(baseline.flows.flowsPerS)} = ${fmt(current.flows.flowsPerS / baseline.flows.flowsPerS, 2)}; baseline failures ${baseline.flows.failures}`);
 }
 
+/** BENCH_CLUSTER: each process count on a fresh PostgreSQL schema of its own. */
+async function clusterMain(tmp: string, counts: number[]): Promise<void> {
+  pinLoadGenerator();
+  const figures: ClusterFigures[] = [];
+  for (const count of counts) {
+    figures.push(await benchCluster(count, platformEnv('postgres', tmp, 'cluster'), settings, posCount, log));
+  }
+  const cpu = (values: number[]) => values.map((v) => fmt(v, 1)).join(' / ');
+  const cpu0 = cpus();
+  console.log('');
+  console.log(`machine: ${cpu0[0]?.model ?? 'unknown CPU'}, ${cpu0.length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${pinning()} (all processes)`);
+  console.log(`settings: PostgreSQL, ${settings.connections} connections spread over the processes, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS`);
+  console.log('');
+  console.log(
+    table([
+      ['processes', '(a) req/s', '(a) p99 ms', '(a) non-2xx', '(a) CPU µs/poll, each', '(b) flows/s', '(b) p99 ms', '(b) failures', '(b) CPU µs/flow, each'],
+      ...figures.map((f) => [
+        String(f.processes),
+        fmt(f.polling.rps),
+        fmt(f.polling.p99),
+        String(f.polling.non2xx),
+        cpu(f.polling.cpuMicrosPerRequest),
+        fmt(f.flows.flowsPerS),
+        fmt(f.flows.p99, 1),
+        String(f.flows.failures),
+        cpu(f.flows.cpuMicrosPerFlow),
+      ]),
+    ]),
+  );
+  for (const f of figures) for (const [reason, n] of f.flows.failureReasons) console.log(`${f.processes} processes: (b) failed ${n}×: ${reason}`);
+}
+
 async function main(): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'mobilepay-bench-'));
   cleanups.push(() => rm(tmp, { recursive: true, force: true }));
   await writeFile(join(tmp, 'seed.json'), JSON.stringify(SEED));
+  if (process.env.BENCH_CLUSTER) {
+    const counts = process.env.BENCH_CLUSTER.split(',').map(Number);
+    if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CLUSTER: a list of process counts, such as 1,2');
+    return clusterMain(tmp, counts);
+  }
 
   let baseline: Baseline | undefined;
   if (process.env.BENCH_BASELINE) {
