@@ -3,7 +3,8 @@ import type { ErrorName } from './errors.js';
 /**
  * The shape shared by the payment and the refund state machines: a transition table plus, per event, the
  * status in which it is an idempotent repeat and the error it fails with otherwise. Each machine is plain data;
- * `decide` is the only logic, so the two machines cannot drift apart in how they answer.
+ * `decide` is the only logic, so the two machines cannot drift apart in how they answer. A rule that needs more
+ * than the status (a capture's amount, who accepts) is a guard beside its machine that refines the decision.
  */
 export interface StateMachine<S extends string, E extends string> {
   readonly transitions: Readonly<Record<S, Partial<Record<E, S>>>>;

@@ -100,7 +100,7 @@ export class PaymentsService {
 
   /**
    * The polling read. When the payment cache holds the payment and the caller's merchant is known (every poll
-   * after the first, on SQLite), it answers without waiting: no promise on the most frequent call. A row kept
+   * after the first, on SQLite), it answers without waiting: no promise on the most frequent call. A payment kept
    * in the cache keeps its view too, so a repeated poll builds nothing.
    */
   get(caller: Caller, paymentId: string): PaymentView | Promise<PaymentView> {
