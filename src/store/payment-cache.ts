@@ -1,42 +1,42 @@
+import type { PaymentRecord } from '../domain/payment.js';
 import type { Db } from './database.js';
-import type { Payment } from './schema.js';
 
 /** Payments kept at most; a shop polls its few active payments, so this is plenty. */
 const MAX_ENTRIES = 10_000;
 
 /**
  * Payments as last read, so a poll (`GET /pos/v10/payments/{id}`, the most frequent call) is answered without a
- * query. Valid only while this process is the database's one writer of payments, which is why only the
+ * query. It holds records, mapped from their row once when loaded, so a cached poll maps nothing. Valid only while this process is the database's one writer of payments, which is why only the
  * embedded SQLite engine enables it (several processes share a PostgreSQL).
  *
  * Every write of a payment invalidates its entry and bumps the generation; a read stores what it found only if
- * no write happened while it was reading, so a read that raced a write never keeps the old row. Writes inside a
- * transaction invalidate before the transaction commits, and reads through a transaction never fill the cache,
- * so uncommitted or rolled-back rows are never served.
+ * no write happened while it was reading, so a read that raced a write never keeps the old payment. Writes inside
+ * a transaction invalidate before the transaction commits, and reads through a transaction never fill the cache,
+ * so uncommitted or rolled-back payments are never served.
  */
 class PaymentCache {
-  readonly #rows = new Map<string, Payment>();
+  readonly #payments = new Map<string, PaymentRecord>();
   #generation = 0;
 
-  peek(paymentId: string): Payment | undefined {
-    return this.#rows.get(paymentId);
+  peek(paymentId: string): PaymentRecord | undefined {
+    return this.#payments.get(paymentId);
   }
 
-  async read(db: Db, paymentId: string, load: () => Promise<Payment | undefined>): Promise<Payment | undefined> {
-    const cached = this.#rows.get(paymentId);
+  async read(db: Db, paymentId: string, load: () => Promise<PaymentRecord | undefined>): Promise<PaymentRecord | undefined> {
+    const cached = this.#payments.get(paymentId);
     if (cached || db.isTransaction) return cached ?? load();
     const generation = this.#generation;
-    const row = await load();
-    if (row && generation === this.#generation) {
-      if (this.#rows.size >= MAX_ENTRIES) this.#rows.delete(this.#rows.keys().next().value as string);
-      this.#rows.set(paymentId, row);
+    const payment = await load();
+    if (payment && generation === this.#generation) {
+      if (this.#payments.size >= MAX_ENTRIES) this.#payments.delete(this.#payments.keys().next().value as string);
+      this.#payments.set(paymentId, payment);
     }
-    return row;
+    return payment;
   }
 
   invalidate(paymentId: string): void {
     this.#generation++;
-    this.#rows.delete(paymentId);
+    this.#payments.delete(paymentId);
   }
 }
 
@@ -50,13 +50,13 @@ export function enablePaymentCache(db: Db): void {
 }
 
 /** Reads a payment through the cache when the database has one, else with `load`. */
-export function readPayment(db: Db, paymentId: string, load: () => Promise<Payment | undefined>): Promise<Payment | undefined> {
+export function readPayment(db: Db, paymentId: string, load: () => Promise<PaymentRecord | undefined>): Promise<PaymentRecord | undefined> {
   const cache = cacheOf(db);
   return cache ? cache.read(db, paymentId, load) : load();
 }
 
-/** The cached row, without waiting; undefined when the engine has no cache or the payment is not in it. */
-export function cachedPayment(db: Db, paymentId: string): Payment | undefined {
+/** The cached payment, without waiting; undefined when the engine has no cache or the payment is not in it. */
+export function cachedPayment(db: Db, paymentId: string): PaymentRecord | undefined {
   return cacheOf(db)?.peek(paymentId);
 }
 
