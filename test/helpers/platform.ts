@@ -76,8 +76,7 @@ export async function startPlatform(t: TestContext, engine: Engine, options: Sta
     database,
   };
   const time = options.time ?? new ManualTime();
-  // A platform that fails to start must not leave its schema behind: Kysely's migrator looks for its tables in
-  // every schema of the database, so a stray schema holding one of them makes later migrations fail.
+  // A platform that fails to start must not leave its schema behind in the shared test database.
   const platform = await createPlatform(config, { clock: new Clock(time.read), deliveryLimits: options.deliveryLimits }).catch(async (error: unknown) => {
     if (!options.keepDatabase) await dropDatabase(database);
     throw error;
