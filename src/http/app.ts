@@ -12,11 +12,11 @@ import { contentTypes } from './plugins/content-types.js';
 import { correlationIdOptions, requestContext } from './plugins/request-context.js';
 import { answerClientError, errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { lenientAmounts } from './plugins/lenient-amounts.js';
-import { requireIntegratorCall } from './plugins/pos-api-auth.js';
+import { requireIntegratorCall } from './plugins/v10-auth.js';
 import { recordCalls } from './plugins/request-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { healthAndMetrics } from './routes/health-and-metrics.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
-import { operationRoutes } from './routes/operations.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { userSimulationRoutes } from './routes/user-simulation.js';
 import { walletRoutes } from './routes/wallet.js';
@@ -77,7 +77,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(requestContext);
   await app.register(errorHandler);
   await app.register(lenientAmounts);
-  await app.register(operationRoutes);
+  await app.register(healthAndMetrics);
 
   await app.register(swagger, {
     openapi: {

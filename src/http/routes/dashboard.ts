@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../platform.js';
 import { callView } from '../../services/request-log.js';
-import { requireAccessToken } from '../plugins/pos-api-auth.js';
+import { requireAccessToken } from '../plugins/bearer-token.js';
 import { ErrorResponse, errorResponses } from '../schemas/common.js';
 import { DashboardCallsQuery, DashboardCallsResponse } from '../schemas/dashboard.js';
 

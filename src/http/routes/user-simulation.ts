@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../platform.js';
-import { requireAccessToken } from '../plugins/pos-api-auth.js';
+import { requireAccessToken } from '../plugins/bearer-token.js';
 import { EmptyResponse, ErrorResponse, errorResponses } from '../schemas/common.js';
 import { AcceptPaymentRequest, CancelPaymentByUserRequest, UserCheckInRequest } from '../schemas/user-simulation.js';
 
