@@ -94,24 +94,27 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(integratorAuthenticationRoutes(platform), { prefix: '/integrator-authentication' });
+  // Each plugin gets the part of the platform it uses, and nothing else.
+  const { config, tokens, access, requestLog, idempotency, customerApp } = platform;
+  await app.register(integratorAuthenticationRoutes({ tokens, issuer: platform.issuer }), { prefix: '/integrator-authentication' });
   await app.register(
     async (v10) => {
-      requireIntegratorCall(v10, platform.tokens, platform.access);
-      recordCalls(v10, platform.requestLog);
-      await v10.register(storeRoutes(platform));
-      await v10.register(pointOfSaleRoutes(platform));
-      await v10.register(paymentRoutes(platform));
-      await v10.register(refundRoutes(platform));
+      requireIntegratorCall(v10, tokens, access);
+      recordCalls(v10, requestLog);
+      await v10.register(storeRoutes({ stores: platform.stores }));
+      await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerApp, config }));
+      await v10.register(paymentRoutes({ payments: platform.payments, idempotency }));
+      await v10.register(refundRoutes({ refunds: platform.refunds, idempotency }));
     },
     { prefix: '/pos/v10' },
   );
-  await app.register(dashboardRoutes(platform), { prefix: '/dashboard/api' });
+  await app.register(dashboardRoutes({ tokens, requestLog }), { prefix: '/dashboard/api' });
   await servePage(app, 'dashboard');
-  if (platform.config.sandbox) {
-    await app.register(userSimulationRoutes(platform), { prefix: '/pos/app/usersimulation' });
-    await app.register(sandboxRoutes(platform), { prefix: '/sandbox' });
-    await app.register(walletRoutes(platform), { prefix: '/app/api' });
+  if (config.sandbox) {
+    await app.register(userSimulationRoutes({ tokens, customerApp }), { prefix: '/pos/app/usersimulation' });
+    const { adminToken, clock, sandboxClock, dueTimers, deliveries } = platform;
+    await app.register(sandboxRoutes({ adminToken, clock, sandboxClock, dueTimers, deliveries }), { prefix: '/sandbox' });
+    await app.register(walletRoutes({ wallet: platform.wallet, customerApp }), { prefix: '/app/api' });
     await servePage(app, 'app');
   }
 

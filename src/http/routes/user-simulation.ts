@@ -7,15 +7,16 @@ import { AcceptPaymentRequest, CancelPaymentByUserRequest, UserCheckInRequest } 
 const tags = ['User Simulation'];
 const response = { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 401, 404, 409, 500]) };
 
+export type UserSimulationRouteDeps = Pick<Platform, 'tokens' | 'customerApp'>;
+
 /**
  * MobilePay's sandbox user simulation (SPEC §8): the integrator acts as the customer's phone. Each call is the
  * customer app's own operation, through the same state machine; nothing here shortcuts it.
  */
 export const userSimulationRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ tokens, customerApp }: UserSimulationRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    requireAccessToken(app, platform.tokens);
-    const { customerApp } = platform;
+    requireAccessToken(app, tokens);
 
     app.post(
       '/checkin',

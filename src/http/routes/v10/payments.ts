@@ -18,10 +18,11 @@ import {
 const tags = ['Payments'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
+export type PaymentRouteDeps = Pick<Platform, 'payments' | 'idempotency'>;
+
 export const paymentRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ payments, idempotency }: PaymentRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const { payments, idempotency } = platform;
     const sendPayment = serializedOnce();
 
     app.post(

@@ -15,8 +15,10 @@ import {
 const tags = ['Point Of Sales'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
+export type PointOfSaleRouteDeps = Pick<Platform, 'pointsOfSale' | 'idempotency' | 'customerApp' | 'config'>;
+
 export const pointOfSaleRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ pointsOfSale, idempotency, customerApp, config }: PointOfSaleRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/pointofsales',
@@ -32,7 +34,7 @@ export const pointOfSaleRoutes =
         },
       },
       (request) =>
-        createIdempotently(platform.idempotency, request, (trx) => platform.pointsOfSale.create(trx, request.caller, request.body)),
+        createIdempotently(idempotency, request, (trx) => pointsOfSale.create(trx, request.caller, request.body)),
     );
 
     app.get(
@@ -48,7 +50,7 @@ export const pointOfSaleRoutes =
         },
       },
       async (request) => ({
-        posIds: await platform.pointsOfSale.list(request.caller, {
+        posIds: await pointsOfSale.list(request.caller, {
           storeId: orUndefined(request.query.storeId),
           beaconId: orUndefined(request.query.beaconId),
           merchantPosId: orUndefined(request.query.merchantPosId),
@@ -68,7 +70,7 @@ export const pointOfSaleRoutes =
           response: { 200: PosResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
         },
       },
-      async (request) => platform.pointsOfSale.get(request.caller, request.params.posid),
+      async (request) => pointsOfSale.get(request.caller, request.params.posid),
     );
 
     app.delete(
@@ -84,7 +86,7 @@ export const pointOfSaleRoutes =
         },
       },
       async (request, reply) => {
-        await platform.pointsOfSale.delete(request.caller, request.params.posid);
+        await pointsOfSale.delete(request.caller, request.params.posid);
         return reply.code(200).send();
       },
     );
@@ -102,9 +104,9 @@ export const pointOfSaleRoutes =
         },
       },
       async (request) => {
-        const pos = await platform.pointsOfSale.loadOwned(request.caller, request.params.posid, 'QUERY_POS_FOR_OTHER_MERCHANT');
-        const customer = await platform.customerApp.checkedInOn(pos);
-        const pollDelayInMs = platform.config.pollDelayMs;
+        const pos = await pointsOfSale.loadOwned(request.caller, request.params.posid, 'QUERY_POS_FOR_OTHER_MERCHANT');
+        const customer = await customerApp.checkedInOn(pos);
+        const pollDelayInMs = config.pollDelayMs;
         return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs } : { isUserCheckedIn: false, pollDelayInMs };
       },
     );
