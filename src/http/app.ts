@@ -102,7 +102,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       requireIntegratorCall(v10, tokens, access);
       recordCalls(v10, requestLog);
       await v10.register(storeRoutes({ stores: platform.stores }));
-      await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerApp, config }));
+      await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerApp, pollDelayMs: config.pollDelayMs }));
       await v10.register(paymentRoutes({ payments: platform.payments, idempotency }));
       await v10.register(refundRoutes({ refunds: platform.refunds, idempotency }));
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../../../config.js';
 import type { Platform } from '../../../platform.js';
 import { createIdempotently } from './idempotent-route.js';
 import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
@@ -15,10 +16,10 @@ import {
 const tags = ['Point Of Sales'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
-export type PointOfSaleRouteDeps = Pick<Platform, 'pointsOfSale' | 'idempotency' | 'customerApp' | 'config'>;
+export type PointOfSaleRouteDeps = Pick<Platform, 'pointsOfSale' | 'idempotency' | 'customerApp'> & Pick<Config, 'pollDelayMs'>;
 
 export const pointOfSaleRoutes =
-  ({ pointsOfSale, idempotency, customerApp, config }: PointOfSaleRouteDeps): FastifyPluginAsyncTypebox =>
+  ({ pointsOfSale, idempotency, customerApp, pollDelayMs }: PointOfSaleRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/pointofsales',
@@ -106,8 +107,7 @@ export const pointOfSaleRoutes =
       async (request) => {
         const pos = await pointsOfSale.loadOwned(request.caller, request.params.posid, 'QUERY_POS_FOR_OTHER_MERCHANT');
         const customer = await customerApp.checkedInOn(pos);
-        const pollDelayInMs = config.pollDelayMs;
-        return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs } : { isUserCheckedIn: false, pollDelayInMs };
+        return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs: pollDelayMs } : { isUserCheckedIn: false, pollDelayInMs: pollDelayMs };
       },
     );
   };
