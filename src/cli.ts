@@ -3,10 +3,11 @@ import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError, type CliContext, type CliIo, type Session } from './cli/context.js';
-import { addEngineCommands } from './cli/engine-commands.js';
 import { addIntegratorCommands } from './cli/integrator-commands.js';
 import { addMerchantCommands } from './cli/merchant-commands.js';
 import { addNotificationCommands } from './cli/notification-commands.js';
+import { addPayoutCommands } from './cli/payout-commands.js';
+import { addRequestLogCommands } from './cli/request-log-commands.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -58,7 +59,8 @@ export async function runCli(
   addMerchantCommands(program, cli);
   addIntegratorCommands(program, cli);
   addUserCommands(program, cli);
-  addEngineCommands(program, cli);
+  addRequestLogCommands(program, cli);
+  addPayoutCommands(program, cli);
   addNotificationCommands(program, cli);
 
   try {

@@ -26,7 +26,7 @@ import { StoresService } from './services/stores.js';
 import { TokenService } from './services/tokens.js';
 import { Wallet } from './services/wallet.js';
 
-/** Everything the HTTP layer, the CLI and the jobs work with: the composition root's product. */
+/** Everything the HTTP layer and the background jobs work with: the composition root's product. */
 export interface Platform {
   config: Config;
   clock: Clock;
@@ -47,8 +47,6 @@ export interface Platform {
   refunds: RefundsService;
   customerApp: CustomerApp;
   wallet: Wallet;
-  payouts: Payouts;
-  notifications: Notifications;
   /** The notification delivery worker: woken by check-ins and the sandbox clock, polling once started. */
   deliveries: NotificationDeliveries;
   sandboxClock: SandboxClock;
@@ -59,7 +57,8 @@ export interface Platform {
 
 export interface PlatformOptions {
   clock?: Clock;
-  logger?: Pick<Logger, 'info' | 'warn'>;
+  /** Where its warnings go: an unlinked integrator at start, a failed access reload or notification delivery */
+  logger?: Pick<Logger, 'warn'>;
   /** Bounds and timeout of notification deliveries (tests shorten them) */
   deliveryLimits?: Partial<DeliveryLimits>;
 }
@@ -127,9 +126,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       refunds,
       customerApp,
       wallet: new Wallet(db, clock),
-      payouts,
       sandboxClock,
-      notifications,
       deliveries,
       dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
       requestLog,

@@ -5,7 +5,7 @@ import { millisecondsSinceReceived } from '../plugins/request-context.js';
 import { RequestDurations } from '../request-durations.js';
 
 /** Readiness, and Prometheus metrics: request durations by route and status, and Node's own figures. */
-export const operationRoutes = fp(async (app: FastifyInstance) => {
+export const healthAndMetrics = fp(async (app: FastifyInstance) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const durations = new RequestDurations();
@@ -24,4 +24,4 @@ export const operationRoutes = fp(async (app: FastifyInstance) => {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
-}, { name: 'operations' });
+}, { name: 'health-and-metrics' });
