@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Metric } from 'prom-client';
 import { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db, type OpenDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
+import { paymentChangeDelays } from './store/payment-cache.js';
 import { DueTimers } from './jobs/due-timers.js';
 import { DEFAULT_DELIVERY_LIMITS, NotificationDeliveries, type DeliveryLimits } from './jobs/notification-deliveries.js';
 import { CallbackUrlRule } from './services/callback-urls.js';
@@ -52,12 +54,17 @@ export interface Platform {
   sandboxClock: SandboxClock;
   dueTimers: DueTimers;
   requestLog: RequestLog;
+  /** Figures of the platform's parts for /metrics, beside the HTTP layer's own (PostgreSQL: the cache's drop delay). */
+  metrics: Metric[];
   close(): Promise<void>;
 }
 
 export interface PlatformOptions {
   clock?: Clock;
-  /** Where its warnings go: an unlinked integrator at start, a failed access reload or notification delivery */
+  /**
+   * Where its warnings go: an unlinked integrator at start, a failed access reload or notification delivery, a
+   * lost connection of the payment change feed
+   */
   logger?: Pick<Logger, 'warn'>;
   /** Bounds and timeout of notification deliveries (tests shorten them) */
   deliveryLimits?: Partial<DeliveryLimits>;
@@ -72,7 +79,10 @@ export const baseUrlOf = (config: Config): string =>
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const clock = options.clock ?? new Clock();
-  const opened = await openDatabase(config.database, { serve: true });
+  const opened = await openDatabase(config.database, {
+    serve: true,
+    onFeedError: (err) => options.logger?.warn({ err }, 'the payment change feed lost its connection; reconnecting'),
+  });
   const access = new AccessSnapshot(opened.db);
   try {
     await migrateToLatest(opened);
@@ -130,6 +140,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       deliveries,
       dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
       requestLog,
+      metrics: [paymentChangeDelays(db)].filter((metric) => metric !== undefined),
       async close() {
         await deliveries.stop();
         await access.stop();

@@ -77,7 +77,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(requestContext);
   await app.register(errorHandler);
   await app.register(lenientAmounts);
-  await app.register(healthAndMetrics);
+  await app.register(healthAndMetrics({ metrics: platform.metrics }));
 
   await app.register(swagger, {
     openapi: {

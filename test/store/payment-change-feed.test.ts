@@ -62,6 +62,9 @@ describe('the payment cache on PostgreSQL follows the database change feed', () 
       assert.ok(await eventually(async () => (await dropsSeen(b.platform.db)) > before), "b is told of a's commit");
       assert.equal((await getPayment(b.app, token, paymentId)).status, 'Captured');
     }
+    // The operator sees the delay from each commit to its drop.
+    const metrics = (await b.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.ok(Number(/^payment_change_drop_delay_seconds_count (\d+)$/m.exec(metrics)?.[1]) >= 10, metrics);
   });
 
   test('a lost listening connection empties the cache; nothing held before it listens again is trusted', async (t) => {
