@@ -83,13 +83,14 @@ export async function startRawServer(): Promise<{ child: Child; url: string }> {
 }
 
 /**
- * Starts `node dist/main.js` with NODE_FLAGS and `env` on a free port and waits until GET /healthz answers 200.
- * `nodeArgs` go after NODE_FLAGS, before the script (e.g. --cpu-prof).
+ * Starts `node dist/main.js` of the checkout at `root` (this one unless a baseline's) with NODE_FLAGS and `env`
+ * on a free port and waits until GET /healthz answers 200. `nodeArgs` go after NODE_FLAGS, before the script
+ * (e.g. --cpu-prof).
  */
-export async function startPlatform(env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: Child; url: string }> {
+export async function startPlatform(env: Record<string, string>, nodeArgs: string[] = [], root = REPO_ROOT): Promise<{ child: Child; url: string }> {
   const port = await freePort();
   const proc = spawn(process.execPath, [...NODE_FLAGS, ...nodeArgs, 'dist/main.js'], {
-    cwd: REPO_ROOT,
+    cwd: root,
     env: { ...process.env, ...env, HOST, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

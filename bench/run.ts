@@ -12,7 +12,10 @@
  * optimized), BENCH_CONNECTIONS (50, both loads), BENCH_POS (100, the PoS pool of (b)), BENCH_ROUNDS (5
  * alternating raw/platform rounds of (a); the median share is reported), BENCH_ENGINES (sqlite,postgres), TEST_DATABASE_URL
  * (postgres://postgres@127.0.0.1:5432/test), BENCH_HEALTHZ=1 (also load GET /healthz, the framework floor),
- * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there). Raw server and platform run
+ * BENCH_CPU_PROF=dir (write a --cpu-prof profile of each platform process there), BENCH_BASELINE=<git ref> (also
+ * measure that commit's build, in the same rounds, and report this build's figures as a ratio of its),
+ * BENCH_CLUSTER=1,2 (instead of the above: that many platform processes on one PostgreSQL, loaded together; see
+ * cluster.ts). Raw server and platform run
  * with package.json's config.node_flags, as `npm start` runs the platform.
  * A missed target is reported, not an error: the figures are information.
  */
@@ -23,7 +26,9 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Api, SEED, v10Headers } from './api.js';
 import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
-import { NODE_FLAGS, pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
+import { prepareBaseline, type Baseline } from './baseline.js';
+import { benchCluster, type ClusterFigures } from './cluster.js';
+import { NODE_FLAGS, REPO_ROOT, pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -33,6 +38,8 @@ interface EngineResult {
   polling: PollResult;
   healthz?: PollResult;
   flows: FlowResult;
+  /** With BENCH_BASELINE: the baseline build's polling req/s next to this build's, round by round, and its flows. */
+  baseline?: { commit: string; rounds: { platform: number; baseline: number }[]; flows: FlowResult };
 }
 
 const int = (name: string, fallback: number) => {
@@ -90,16 +97,17 @@ function postgresTarget(): { url: string; drop: () => Promise<void> } {
   return { url: url.toString(), drop };
 }
 
-async function benchEngine(engine: Engine, tmp: string, rawUrl: string): Promise<EngineResult> {
+/** The database and settings of one platform build's processes (each build gets a database of its own). */
+function platformEnv(engine: Engine, tmp: string, name: string): Record<string, string> {
   let databaseUrl: string;
   if (engine === 'sqlite') {
-    databaseUrl = join(tmp, 'bench.db'); // the temp dir (and the -wal/-shm files) is removed at the end
+    databaseUrl = join(tmp, `${name}.db`); // the temp dir (and the -wal/-shm files) is removed at the end
   } else {
     const target = postgresTarget();
     databaseUrl = target.url;
     cleanups.push(target.drop); // pushed before the platform's stop, so it runs after it
   }
-  const env = {
+  return {
     DATABASE_URL: databaseUrl,
     SEED_FILE: join(tmp, 'seed.json'),
     LOG_LEVEL: 'silent',
@@ -107,11 +115,23 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string): Promise
     DEMO_DATA: 'false',
     ADMIN_TOKEN: randomBytes(12).toString('hex'), // 24 characters
   };
+}
+
+/** One platform build under test: this checkout's, or the baseline's. */
+interface Build {
+  name: string;
+  root: string;
+  env: Record<string, string>;
+}
+
+async function benchEngine(engine: Engine, tmp: string, rawUrl: string, baseline: Baseline | undefined): Promise<EngineResult> {
+  const current: Build = { name: 'platform', root: REPO_ROOT, env: platformEnv(engine, tmp, 'bench') };
+  const base: Build | undefined = baseline && { name: `baseline ${baseline.commit}`, root: baseline.root, env: platformEnv(engine, tmp, 'baseline') };
   let started = 0;
-  /** A platform process of its own for `use`, stopped afterwards (and by cleanup() while it runs). */
-  const withPlatform = async <T>(use: (api: Api) => Promise<T>): Promise<T> => {
+  /** A platform process of `build` for `use`, stopped afterwards (and by cleanup() while it runs). */
+  const withPlatform = async <T>(build: Build, use: (api: Api) => Promise<T>): Promise<T> => {
     const name = `platform-${engine}-${process.pid}-${++started}.cpuprofile`;
-    const platform = await startPlatform(env, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}`] : []);
+    const platform = await startPlatform(build.env, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}`] : [], build.root);
     const stop = () => stopChild(platform.child);
     cleanups.push(stop);
     try {
@@ -121,45 +141,72 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string): Promise
       await stop();
     }
   };
+  /** (a) on a fresh process of `build`: the raw ceiling first when asked, then the platform, identical requests. */
+  const pollRound = (build: Build, label: string, withRaw: boolean) =>
+    withPlatform(build, async (api) => {
+      const paymentId = await api.reservedPayment();
+      const path = `/pos/v10/payments/${paymentId}`;
+      const headers = v10Headers(api.token);
+      let raw: PollResult | undefined;
+      if (withRaw) {
+        log(`${engine}: (a) raw ceiling, ${label}`);
+        raw = await poll(rawUrl, path, headers, settings);
+      }
+      log(`${engine}: (a) ${build.name} polling, ${label}`);
+      return { raw, polling: await poll(api.base, path, headers, settings) };
+    });
 
   // The machine's speed drifts from one round to the next (a shared VM), and identical platform processes
   // differ by up to a third in cost per request for as long as they run. So raw and platform alternate for a
   // few rounds, each round on a fresh platform process (on the same database), and the round with the median
-  // share stands for the engine: a figure for the platform, not for one process's luck.
-  const rounds: { raw: PollResult; polling: PollResult }[] = [];
+  // share stands for the engine: a figure for the platform, not for one process's luck. A baseline build
+  // takes its turn in each round, right after this build, against the same raw figure.
+  const rounds: Round[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    log(`${engine}: (a) round ${round}/${ROUNDS}: starting a platform process`);
-    rounds.push(
-      await withPlatform(async (api) => {
-        const paymentId = await api.reservedPayment();
-        // Raw and platform get the identical requests (path and headers), measured back to back.
-        const path = `/pos/v10/payments/${paymentId}`;
-        const headers = v10Headers(api.token);
-        log(`${engine}: (a) raw ceiling, round ${round}/${ROUNDS}`);
-        const raw = await poll(rawUrl, path, headers, settings);
-        log(`${engine}: (a) platform polling, round ${round}/${ROUNDS}`);
-        return { raw, polling: await poll(api.base, path, headers, settings) };
-      }),
-    );
+    const label = `round ${round}/${ROUNDS}`;
+    log(`${engine}: (a) ${label}: starting a platform process`);
+    const { raw, polling } = await pollRound(current, label, true);
+    const baselinePolling = base && (await pollRound(base, label, false)).polling;
+    rounds.push({ raw: raw!, polling, baselinePolling });
   }
-  const share = (r: (typeof rounds)[number]) => r.polling.rps / r.raw.rps;
+  const share = (r: Round) => r.polling.rps / r.raw.rps;
   log(`${engine}: (a) shares by round: ${rounds.map((r) => `${fmt(r.polling.rps)}/${fmt(r.raw.rps)} = ${fmt(share(r), 2)}`).join(', ')}`);
-  rounds.sort((a, b) => share(a) - share(b));
-  const { raw, polling } = rounds[Math.floor(rounds.length / 2)]!;
+  const { raw, polling } = median(rounds, share);
 
-  log(`${engine}: starting a platform process for (b)`);
-  return withPlatform(async (api) => {
-    let healthz: PollResult | undefined;
-    if (process.env.BENCH_HEALTHZ === '1') {
+  const flowsOf = (build: Build) =>
+    withPlatform(build, async (api) => {
+      log(`${engine}: ${build.name}: creating ${posCount} points of sale`);
+      const pool = await api.createPosPool(posCount);
+      log(`${engine}: ${build.name}: (b) payment flows`);
+      return flows(api.base, api.token, pool, settings);
+    });
+  let healthz: PollResult | undefined;
+  if (process.env.BENCH_HEALTHZ === '1') {
+    healthz = await withPlatform(current, (api) => {
       log(`${engine}: GET /healthz`);
-      healthz = await poll(api.base, '/healthz', v10Headers(api.token), settings);
-    }
-    log(`${engine}: creating ${posCount} points of sale`);
-    const pool = await api.createPosPool(posCount);
-    log(`${engine}: (b) payment flows`);
-    const flowResult = await flows(api.base, api.token, pool, settings);
-    return { engine, raw, polling, healthz, flows: flowResult };
-  });
+      return poll(api.base, '/healthz', v10Headers(api.token), settings);
+    });
+  }
+  log(`${engine}: starting a platform process for (b)`);
+  const flowResult = await flowsOf(current);
+  const comparison = base && {
+    commit: baseline!.commit,
+    rounds: rounds.map((r) => ({ platform: r.polling.rps, baseline: r.baselinePolling!.rps })),
+    flows: await flowsOf(base),
+  };
+  return { engine, raw, polling, healthz, flows: flowResult, baseline: comparison };
+}
+
+interface Round {
+  raw: PollResult;
+  polling: PollResult;
+  baselinePolling?: PollResult;
+}
+
+/** The element whose `key` is the median (the lower one of an even count). */
+function median<T>(items: T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -204,6 +251,8 @@ function report(results: EngineResult[], failed: Map<Engine, string>): void {
     for (const [reason, count] of r.flows.failureReasons) console.log(`${r.engine} (b) failed ${count}×: ${reason}`);
   }
 
+  for (const r of results) if (r.baseline) reportBaseline(r.engine, r, r.baseline);
+
   const sqlite = results.find((r) => r.engine === 'sqlite');
   console.log('');
   console.log('targets (SQLite, 50 connections):');
@@ -221,11 +270,64 @@ function report(results: EngineResult[], failed: Map<Engine, string>): void {
   for (const [ok, text] of lines) console.log(`  ${verdict(ok)}  ${text}`);
 }
 
+/** This build against the baseline: the ratio is judged per round, both measured minutes apart. */
+function reportBaseline(engine: Engine, current: EngineResult, baseline: NonNullable<EngineResult['baseline']>): void {
+  const ratios = baseline.rounds.map((r) => r.platform / r.baseline);
+  const byRound = baseline.rounds.map((r) => `${fmt(r.platform)}/${fmt(r.baseline)}`).join(', ');
+  console.log('');
+  console.log(`${engine} against the baseline ${baseline.commit}:`);
+  console.log(`  (a) polling req/s, this build / baseline, by round: ${byRound}; median ratio ${fmt(median(ratios, (x) => x), 2)}`);
+  console.log(`  (b) flows/s: ${fmt(current.flows.flowsPerS)} / ${fmt(baseline.flows.flowsPerS)} = ${fmt(current.flows.flowsPerS / baseline.flows.flowsPerS, 2)}; baseline failures ${baseline.flows.failures}`);
+}
+
+/** BENCH_CLUSTER: each process count on a fresh PostgreSQL schema of its own. */
+async function clusterMain(tmp: string, counts: number[]): Promise<void> {
+  pinLoadGenerator();
+  const figures: ClusterFigures[] = [];
+  for (const count of counts) {
+    figures.push(await benchCluster(count, platformEnv('postgres', tmp, 'cluster'), settings, posCount, log));
+  }
+  const cpu = (values: number[]) => values.map((v) => fmt(v, 1)).join(' / ');
+  const cpu0 = cpus();
+  console.log('');
+  console.log(`machine: ${cpu0[0]?.model ?? 'unknown CPU'}, ${cpu0.length} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ${pinning()} (all processes)`);
+  console.log(`settings: PostgreSQL, ${settings.connections} connections spread over the processes, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS`);
+  console.log('');
+  console.log(
+    table([
+      ['processes', '(a) req/s', '(a) p99 ms', '(a) non-2xx', '(a) CPU µs/poll, each', '(b) flows/s', '(b) p99 ms', '(b) failures', '(b) CPU µs/flow, each'],
+      ...figures.map((f) => [
+        String(f.processes),
+        fmt(f.polling.rps),
+        fmt(f.polling.p99),
+        String(f.polling.non2xx),
+        cpu(f.polling.cpuMicrosPerRequest),
+        fmt(f.flows.flowsPerS),
+        fmt(f.flows.p99, 1),
+        String(f.flows.failures),
+        cpu(f.flows.cpuMicrosPerFlow),
+      ]),
+    ]),
+  );
+  for (const f of figures) for (const [reason, n] of f.flows.failureReasons) console.log(`${f.processes} processes: (b) failed ${n}×: ${reason}`);
+}
+
 async function main(): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'mobilepay-bench-'));
   cleanups.push(() => rm(tmp, { recursive: true, force: true }));
   await writeFile(join(tmp, 'seed.json'), JSON.stringify(SEED));
+  if (process.env.BENCH_CLUSTER) {
+    const counts = process.env.BENCH_CLUSTER.split(',').map(Number);
+    if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CLUSTER: a list of process counts, such as 1,2');
+    return clusterMain(tmp, counts);
+  }
 
+  let baseline: Baseline | undefined;
+  if (process.env.BENCH_BASELINE) {
+    log(`building the baseline ${process.env.BENCH_BASELINE}`);
+    baseline = await prepareBaseline(process.env.BENCH_BASELINE);
+    cleanups.push(baseline.remove);
+  }
   pinLoadGenerator();
   const raw = await startRawServer();
   cleanups.push(() => stopChild(raw.child));
@@ -235,7 +337,7 @@ async function main(): Promise<void> {
   for (const engine of engines) {
     if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`BENCH_ENGINES: unknown engine "${engine}"`);
     try {
-      results.push(await benchEngine(engine, tmp, raw.url));
+      results.push(await benchEngine(engine, tmp, raw.url, baseline));
     } catch (error) {
       // One engine failing (PostgreSQL unreachable, say) still reports the other.
       failed.set(engine, error instanceof Error ? error.message : String(error));

@@ -3,10 +3,11 @@ import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError, type CliContext, type CliIo, type Session } from './cli/context.js';
-import { addEngineCommands } from './cli/engine-commands.js';
 import { addIntegratorCommands } from './cli/integrator-commands.js';
 import { addMerchantCommands } from './cli/merchant-commands.js';
 import { addNotificationCommands } from './cli/notification-commands.js';
+import { addPayoutCommands } from './cli/payout-commands.js';
+import { addRequestLogCommands } from './cli/request-log-commands.js';
 import { addUserCommands } from './cli/user-commands.js';
 import { Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -24,16 +25,21 @@ const EXIT_FAILED = 1;
 /**
  * `pos-admin`, the operator's tool: onboards merchants, integrators and users and rotates the token-signing
  * key, in the database the server uses (the same environment: DATABASE_URL etc.), so a running server sees
- * the change at once. Runs one command and resolves to the exit code.
+ * the change at once. Runs one command and resolves to the exit code. `env` is the environment it is configured
+ * from (the process's; tests run commands in-process with an environment of their own).
  */
-export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let opened: OpenDatabase | undefined;
   let session: Session | undefined;
   const cli: CliContext = {
     out: io.stdout,
     async session() {
       if (!session) {
-        const config = loadConfig();
+        const config = loadConfig(env);
         opened = await openDatabase(config.database);
         await migrateToLatest(opened);
         const clock = new Clock();
@@ -53,7 +59,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   addMerchantCommands(program, cli);
   addIntegratorCommands(program, cli);
   addUserCommands(program, cli);
-  addEngineCommands(program, cli);
+  addRequestLogCommands(program, cli);
+  addPayoutCommands(program, cli);
   addNotificationCommands(program, cli);
 
   try {

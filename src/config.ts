@@ -8,7 +8,6 @@ export type DatabaseTarget =
   | { engine: 'sqlite'; file: string } // ':memory:' for an in-memory database
   | { engine: 'postgres'; url: string; schema?: string };
 
-
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),

@@ -8,7 +8,7 @@ import { SeedError } from './services/seed.js';
 import { DatabaseInUseError } from './store/sqlite-server-lock.js';
 
 /** What an operator needs to start using a fresh platform, printed once it listens. */
-function banner(platform: Platform, config: Config): string {
+function banner(platform: Pick<Platform, 'engine' | 'adminToken' | 'adminTokenGenerated'>, config: Config): string {
   const base = baseUrlOf(config);
   const lines = [
     '',

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Metric } from 'prom-client';
 import { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db, type OpenDatabase } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
+import { paymentChangeDelays } from './store/payment-cache.js';
 import { DueTimers } from './jobs/due-timers.js';
 import { DEFAULT_DELIVERY_LIMITS, NotificationDeliveries, type DeliveryLimits } from './jobs/notification-deliveries.js';
 import { CallbackUrlRule } from './services/callback-urls.js';
@@ -25,7 +27,7 @@ import { StoresService } from './services/stores.js';
 import { TokenService } from './services/tokens.js';
 import { Wallet } from './services/wallet.js';
 
-/** Everything the HTTP layer, the CLI and the jobs work with: the composition root's product. */
+/** Everything the HTTP layer and the background jobs work with: the composition root's product. */
 export interface Platform {
   config: Config;
   clock: Clock;
@@ -46,19 +48,23 @@ export interface Platform {
   refunds: RefundsService;
   customerApp: CustomerApp;
   wallet: Wallet;
-  payouts: Payouts;
-  notifications: Notifications;
   /** The notification delivery worker: woken by check-ins and the sandbox clock, polling once started. */
   deliveries: NotificationDeliveries;
   sandboxClock: SandboxClock;
   dueTimers: DueTimers;
   requestLog: RequestLog;
+  /** Figures of the platform's parts for /metrics, beside the HTTP layer's own (PostgreSQL: the cache's drop delay). */
+  metrics: Metric[];
   close(): Promise<void>;
 }
 
 export interface PlatformOptions {
   clock?: Clock;
-  logger?: Pick<Logger, 'info' | 'warn'>;
+  /**
+   * Where its warnings go: an unlinked integrator at start, a failed access reload or notification delivery, a
+   * lost connection of the payment change feed
+   */
+  logger?: Pick<Logger, 'warn'>;
   /** Bounds and timeout of notification deliveries (tests shorten them) */
   deliveryLimits?: Partial<DeliveryLimits>;
 }
@@ -72,7 +78,10 @@ export const baseUrlOf = (config: Config): string =>
  */
 export async function createPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
   const clock = options.clock ?? new Clock();
-  const opened = await openDatabase(config.database, { serve: true });
+  const opened = await openDatabase(config.database, {
+    serve: true,
+    onFeedError: (err) => options.logger?.warn({ err }, 'the payment change feed lost its connection; reconnecting'),
+  });
   const access = new AccessSnapshot(opened.db);
   try {
     await migrateToLatest(opened);
@@ -125,12 +134,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       refunds,
       customerApp,
       wallet: new Wallet(db, clock),
-      payouts,
       sandboxClock,
-      notifications,
       deliveries,
       dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
       requestLog,
+      metrics: [paymentChangeDelays(db)].filter((metric) => metric !== undefined),
       async close() {
         await deliveries.stop();
         await access.stop();

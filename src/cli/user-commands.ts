@@ -30,10 +30,10 @@ export function addUserCommands(program: Command, cli: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const { db } = await cli.session();
       const users = (await customersRepository.list(db)).map((c) => ({
-        phoneNumber: c.phone_number,
-        paymentSource: c.payment_source,
-        loyaltyIds: JSON.parse(c.loyalty_ids) as string[],
-        partialCapturePossible: c.partial_capture_possible === 1,
+        phoneNumber: c.phoneNumber,
+        paymentSource: c.paymentSource,
+        loyaltyIds: c.loyaltyIds,
+        partialCapturePossible: c.partialCapturePossible,
       }));
       printRecords(
         cli.out,

@@ -3,6 +3,8 @@
  * decimals; this module is the only place that converts between the two, without float arithmetic on
  * amounts (the decimal text of the number is parsed instead).
  */
+export type CurrencyCode = 'DKK' | 'EUR';
+
 export const MAX_AMOUNT_MINOR = 100_000_000; // 1,000,000.00
 
 /** A plain decimal: digits, then optionally a point and one or two digits. No sign, exponent or spaces. */

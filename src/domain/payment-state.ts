@@ -1,9 +1,12 @@
 /**
  * The payment state machine (SPEC §3) as data: which event moves a payment from which status to which, which
- * events are harmless repeats, and which v10 code refuses the rest. Services decide with `decidePayment` and
- * save with a conditional update guarded by `paymentStatusesAllowing`.
+ * events are harmless repeats, and which v10 code refuses the rest. Services decide with `decidePayment` (or
+ * with a guard below when the payment's data matters too) and save the move with a conditional update
+ * `WHERE status = <the status decided from>`: a payment that changed meanwhile is decided again.
  */
-import { decide, statusesAllowing, unreachable, type Decision, type StateMachine } from './state-machine.js';
+import type { CustomerRecord } from './customer.js';
+import { disallows, type PaymentRecord } from './payment.js';
+import { decide, unreachable, type Decision, type StateMachine } from './state-machine.js';
 
 export const PAYMENT_STATUSES = [
   'Prepared',
@@ -26,7 +29,6 @@ export const PAYMENT_EVENTS = [
   'userCancel',
   'clientCancel',
   'inactivityTimeout',
-  'reservationFailed',
   'capture',
   'reservationExpiry', // not captured within the reservation lifetime
 ] as const;
@@ -34,18 +36,6 @@ export type PaymentEvent = (typeof PAYMENT_EVENTS)[number];
 
 /** At most one payment per PoS may be in one of these (the database enforces it). */
 export const ACTIVE_PAYMENT_STATUSES: readonly PaymentStatus[] = ['Prepared', 'Paired', 'Initiated', 'IssuedToUser'];
-
-export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
-  'Captured',
-  'CancelledByClient',
-  'CancelledByUser',
-  'CancelledByMobilePay',
-  'ExpiredAndCancelled',
-];
-
-export const isActivePayment = (status: PaymentStatus): boolean => ACTIVE_PAYMENT_STATUSES.includes(status);
-
-export const isFinalPayment = (status: PaymentStatus): boolean => FINAL_PAYMENT_STATUSES.includes(status);
 
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, Partial<Record<PaymentEvent, PaymentStatus>>>> = {
   Prepared: {
@@ -72,9 +62,9 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, Partial<Record<
     accept: 'Reserved',
     userCancel: 'CancelledByUser',
     clientCancel: 'CancelledByClient',
+    // SPEC §3's "or reservation fails" has no event: the one refused accept here (a disallowed card type) leaves
+    // the payment IssuedToUser (SPEC §3), and a sandbox reservation does not fail otherwise.
     inactivityTimeout: 'CancelledByMobilePay',
-    // Only here: a reservation is attempted when the customer accepts, which only an IssuedToUser payment allows.
-    reservationFailed: 'CancelledByMobilePay',
   },
   Reserved: {
     capture: 'Captured',
@@ -89,11 +79,10 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, Partial<Record<
 };
 
 const PAYMENT_MACHINE: StateMachine<PaymentStatus, PaymentEvent> = {
-  statuses: PAYMENT_STATUSES,
   transitions: PAYMENT_TRANSITIONS,
   // A client retrying its own cancel or capture (a lost response) gets 200. Cancelling a payment that the
   // customer or MobilePay cancelled is no repeat of the client's request, so it stays a 1300. A repeated capture
-  // is a repeat here whatever its amount; the service compares the amounts (1307).
+  // is a repeat here whatever its amount; decideCapture compares the amounts (1307).
   repeats: { clientCancel: 'CancelledByClient', capture: 'Captured' },
   refusals: {
     ready: 'PAYMENT_NOT_READYABLE',
@@ -105,7 +94,6 @@ const PAYMENT_MACHINE: StateMachine<PaymentStatus, PaymentEvent> = {
     userCancel: 'PAYMENT_NOT_AWAITING_CUSTOMER',
     // A timer or an outcome that arrives after the payment moved on is simply out of date.
     inactivityTimeout: 'STALE_EVENT',
-    reservationFailed: 'STALE_EVENT',
     reservationExpiry: 'STALE_EVENT',
   },
 };
@@ -114,10 +102,47 @@ export function decidePayment(from: PaymentStatus, event: PaymentEvent): Decisio
   return decide(PAYMENT_MACHINE, from, event);
 }
 
-/** The statuses `event` may start from, for the conditional `UPDATE ... WHERE status IN (...)` that saves it. */
-export function paymentStatusesAllowing(event: PaymentEvent): PaymentStatus[] {
-  return statusesAllowing(PAYMENT_MACHINE, event);
+/**
+ * A capture of `amount` (minor units). A repeat of the capture that was made answers 200 and one of another
+ * amount 1307; a move captures at most what is reserved (1305), and less only when the customer's payment
+ * source allows a partial capture (1308).
+ */
+export function decideCapture(
+  payment: Pick<PaymentRecord, 'status' | 'amount' | 'capturedAmount' | 'partialCapturePossible'>,
+  amount: number,
+): Decision<PaymentStatus> {
+  const decision = decidePayment(payment.status, 'capture');
+  if (decision.kind === 'repeat' && payment.capturedAmount !== amount) return { kind: 'refuse', error: 'CAPTURED_WITH_OTHER_AMOUNT' };
+  if (decision.kind === 'move') {
+    const reserved = payment.amount ?? 0;
+    if (amount > reserved) return { kind: 'refuse', error: 'CAPTURE_ABOVE_RESERVED' };
+    if (amount < reserved && payment.partialCapturePossible !== true) return { kind: 'refuse', error: 'PARTIAL_CAPTURE_NOT_POSSIBLE' };
+  }
+  return decision;
 }
+
+/** A customer checking in on the PoS of `payment`: checking in again on the payment one is paired with changes nothing. */
+export function decideCheckIn(payment: Pick<PaymentRecord, 'status' | 'customerPhone'>, phoneNumber: string): Decision<PaymentStatus> {
+  return payment.customerPhone === phoneNumber ? { kind: 'repeat' } : decidePayment(payment.status, 'checkIn');
+}
+
+/**
+ * A customer accepting `payment`: only the customer it is issued to may, and not with a card type its
+ * restrictions disallow (that refusal is ours; the payment stays IssuedToUser, so the customer may still pay
+ * another way or the client may cancel).
+ */
+export function decideAccept(
+  payment: Pick<PaymentRecord, 'status' | 'customerPhone' | 'restrictions'>,
+  customer: Pick<CustomerRecord, 'phoneNumber' | 'paymentSource'>,
+): Decision<PaymentStatus> {
+  if (payment.customerPhone !== customer.phoneNumber) return { kind: 'refuse', error: 'PAYMENT_NOT_AWAITING_CUSTOMER' };
+  const decision = decidePayment(payment.status, 'accept');
+  if (decision.kind === 'move' && disallows(payment.restrictions, customer.paymentSource)) return { kind: 'refuse', error: 'CARD_TYPE_DISALLOWED' };
+  return decision;
+}
+
+/** Whether refunds may be taken from a payment in `status`: only from a Captured one (SPEC §5, 1354 otherwise). */
+export const isRefundable = (status: PaymentStatus): boolean => status === 'Captured';
 
 export type PaymentFlow = 'initiate' | 'prepare';
 

@@ -12,11 +12,11 @@ import { contentTypes } from './plugins/content-types.js';
 import { correlationIdOptions, requestContext } from './plugins/request-context.js';
 import { answerClientError, errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { lenientAmounts } from './plugins/lenient-amounts.js';
-import { requireIntegratorCall } from './plugins/pos-api-auth.js';
+import { requireIntegratorCall } from './plugins/v10-auth.js';
 import { recordCalls } from './plugins/request-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { healthAndMetrics } from './routes/health-and-metrics.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
-import { operationRoutes } from './routes/operations.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { userSimulationRoutes } from './routes/user-simulation.js';
 import { walletRoutes } from './routes/wallet.js';
@@ -77,7 +77,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(requestContext);
   await app.register(errorHandler);
   await app.register(lenientAmounts);
-  await app.register(operationRoutes);
+  await app.register(healthAndMetrics({ metrics: platform.metrics }));
 
   await app.register(swagger, {
     openapi: {
@@ -94,24 +94,27 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(integratorAuthenticationRoutes(platform), { prefix: '/integrator-authentication' });
+  // Each plugin gets the part of the platform it uses, and nothing else.
+  const { config, tokens, access, requestLog, idempotency, customerApp } = platform;
+  await app.register(integratorAuthenticationRoutes({ tokens, issuer: platform.issuer }), { prefix: '/integrator-authentication' });
   await app.register(
     async (v10) => {
-      requireIntegratorCall(v10, platform.tokens, platform.access);
-      recordCalls(v10, platform.requestLog);
-      await v10.register(storeRoutes(platform));
-      await v10.register(pointOfSaleRoutes(platform));
-      await v10.register(paymentRoutes(platform));
-      await v10.register(refundRoutes(platform));
+      requireIntegratorCall(v10, tokens, access);
+      recordCalls(v10, requestLog);
+      await v10.register(storeRoutes({ stores: platform.stores }));
+      await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerApp, pollDelayMs: config.pollDelayMs }));
+      await v10.register(paymentRoutes({ payments: platform.payments, idempotency }));
+      await v10.register(refundRoutes({ refunds: platform.refunds, idempotency }));
     },
     { prefix: '/pos/v10' },
   );
-  await app.register(dashboardRoutes(platform), { prefix: '/dashboard/api' });
+  await app.register(dashboardRoutes({ tokens, requestLog }), { prefix: '/dashboard/api' });
   await servePage(app, 'dashboard');
-  if (platform.config.sandbox) {
-    await app.register(userSimulationRoutes(platform), { prefix: '/pos/app/usersimulation' });
-    await app.register(sandboxRoutes(platform), { prefix: '/sandbox' });
-    await app.register(walletRoutes(platform), { prefix: '/app/api' });
+  if (config.sandbox) {
+    await app.register(userSimulationRoutes({ tokens, customerApp }), { prefix: '/pos/app/usersimulation' });
+    const { adminToken, clock, sandboxClock, dueTimers, deliveries } = platform;
+    await app.register(sandboxRoutes({ adminToken, clock, sandboxClock, dueTimers, deliveries }), { prefix: '/sandbox' });
+    await app.register(walletRoutes({ wallet: platform.wallet, customerApp }), { prefix: '/app/api' });
     await servePage(app, 'app');
   }
 

@@ -3,9 +3,9 @@ import type { TokenClaims } from '../services/tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the pos-api plugin on every authenticated /pos/v10 call. */
+    /** Set by requireIntegratorCall (plugins/v10-auth.ts) on every authenticated /pos/v10 call. */
     caller: Caller;
-    /** Set by requireAccessToken: the verified token's claims (user simulation, dashboard). */
+    /** Set by requireAccessToken (plugins/bearer-token.ts): the verified token's claims (user simulation, dashboard). */
     claims: TokenClaims;
     /** performance.now() when the request arrived (the request-context plugin). */
     receivedAt: number;

@@ -5,6 +5,8 @@ import type { Platform } from '../platform.js';
 const TICK_MS = SECOND;
 const HOUSEKEEPING_MS = HOUR;
 
+export type BackgroundDeps = Pick<Platform, 'config' | 'sandboxClock' | 'dueTimers' | 'idempotency' | 'requestLog' | 'tokens' | 'deliveries'>;
+
 export interface BackgroundWork {
   stop(): Promise<void>;
 }
@@ -15,7 +17,7 @@ export interface BackgroundWork {
  * not waited for), request-log writes, and the hourly purge of expired idempotency keys, old request-log records
  * and token-endpoint failures whose block is over. Every process sharing a database runs all of it.
  */
-export async function startBackgroundWork(platform: Platform, onError: (error: unknown, what: string) => void): Promise<BackgroundWork> {
+export async function startBackgroundWork(platform: BackgroundDeps, onError: (error: unknown, what: string) => void): Promise<BackgroundWork> {
   const tick = async () => {
     // Another process may have moved the sandbox clock.
     if (platform.config.sandbox) await platform.sandboxClock.sync();
@@ -29,7 +31,6 @@ export async function startBackgroundWork(platform: Platform, onError: (error: u
   const housekeeping = setInterval(() => {
     platform.idempotency.purgeExpired().catch((error: unknown) => onError(error, 'idempotency purge'));
     platform.requestLog.purgeExpired().catch((error: unknown) => onError(error, 'request log purge'));
-    platform.tokens.purgeFailures().catch((error: unknown) => onError(error, 'token failure purge'));
     platform.tokens.purgeFailures().catch((error: unknown) => onError(error, 'token failure purge'));
   }, HOUSEKEEPING_MS);
   housekeeping.unref();

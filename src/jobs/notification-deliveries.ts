@@ -7,9 +7,9 @@ import { notificationsRepository, type AttemptResult, type Notification } from '
 import { postCallback, type PostOutcome } from './post-callback.js';
 
 /** MobilePay's rule: a failed delivery is tried 3 more times. */
-export const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 4;
 /** Ours: the wait before each retry, in platform time (the sandbox clock runs them). */
-export const RETRY_DELAYS_MS = [10 * SECOND, MINUTE, 5 * MINUTE] as const;
+const RETRY_DELAYS_MS = [10 * SECOND, MINUTE, 5 * MINUTE] as const;
 
 export interface DeliveryLimits {
   /** Deliveries in flight to one receiver (a URL origin) from this process */

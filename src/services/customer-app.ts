@@ -2,17 +2,17 @@ import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { canonicalBeaconId, isBeaconId, isGuid } from '../domain/ids.js';
-import { decidePayment } from '../domain/payment-state.js';
+import type { CustomerRecord } from '../domain/customer.js';
+import type { PaymentRecord } from '../domain/payment.js';
+import { decideAccept, decideCheckIn, decidePayment } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { checkinsRepository } from '../store/repositories/checkins.js';
 import { customersRepository } from '../store/repositories/customers.js';
 import { paymentsRepository } from '../store/repositories/payments.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
 import type { PointOfSale } from '../domain/point-of-sale.js';
-import type { Customer, Payment } from '../store/schema.js';
-import { customerViewFor, knownCustomer, pairingChanges, type CustomerView } from './customer-profile.js';
+import { customerViewFor, knownCustomer, pairingOf, type CustomerView } from './customer-profile.js';
 import type { Notifications } from './notifications.js';
-import { disallows } from './payment-details.js';
 import { changeState, untilSaved } from './state-change.js';
 
 /**
@@ -44,7 +44,7 @@ export class CustomerApp {
     this.notifications.deliverSoon();
   }
 
-  async #checkIn(trx: Db, pos: PointOfSale, customer: Customer): Promise<boolean> {
+  async #checkIn(trx: Db, pos: PointOfSale, customer: CustomerRecord): Promise<boolean> {
     // Before anything is read: a payment created on this PoS at the same moment must be seen, or see this check-in.
     await pointsOfSaleRepository.lockForPairing(trx, pos.posId);
     const now = this.clock.now();
@@ -52,23 +52,18 @@ export class CustomerApp {
     if (!active) {
       if (pos.requirePaymentBeforeCheckin) throw new DomainError('CHECKIN_REQUIRES_PAYMENT');
       await checkinsRepository.put(trx, {
-        pos_id: pos.posId,
-        customer_phone: customer.phone_number,
-        checked_in_at: now,
-        expires_at: now + this.timings.checkinExpiryMs,
+        posId: pos.posId,
+        customerPhone: customer.phoneNumber,
+        checkedInAt: now,
+        expiresAt: now + this.timings.checkinExpiryMs,
       });
       return true;
     }
-    // Checking in again on the payment one is already paired with changes nothing.
-    if (active.customer_phone === customer.phone_number) return true;
-    const decision = decidePayment(active.status, 'checkIn');
-    if (decision.kind !== 'move') throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
-    return paymentsRepository.transition(trx, active.payment_id, active.status, {
-      status: decision.to,
-      ...pairingChanges(customer, pos.merchantId),
-      expires_at: now + this.timings.paymentInactivityMs,
-      updated_at: now,
-    });
+    const decision = decideCheckIn(active, customer.phoneNumber);
+    if (decision.kind === 'refuse') throw new DomainError(decision.error);
+    if (decision.kind === 'repeat') return true;
+    const times = { updatedAt: now, expiresAt: now + this.timings.paymentInactivityMs };
+    return paymentsRepository.pair(trx, active, decision.to, pairingOf(customer, pos.merchantId), times);
   }
 
   /** The customer accepts the payment issued to them on the PoS: the amount is reserved on their card. */
@@ -84,25 +79,14 @@ export class CustomerApp {
     await this.#accept(customer, (trx) => this.#ownPayment(trx, paymentId, customer));
   }
 
-  #accept(customer: Customer, load: (trx: Db) => Promise<Payment>): Promise<void> {
+  #accept(customer: CustomerRecord, load: (trx: Db) => Promise<PaymentRecord>): Promise<void> {
     return changeState(this.db, {
-      load: async (trx) => {
-        const payment = await load(trx);
-        if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
-        return payment;
-      },
-      decide: (from) => decidePayment(from, 'accept'),
+      load,
+      decide: (payment) => decideAccept(payment, customer),
       move: (trx, payment, to) => {
-        // The outcome is ours: the accept is refused and the payment stays IssuedToUser, so the customer may
-        // still pay another way or the client may cancel.
-        if (disallows(payment.restrictions, customer.payment_source)) throw new DomainError('CARD_TYPE_DISALLOWED');
         const now = this.clock.now();
-        return paymentsRepository.transition(trx, payment.payment_id, payment.status, {
-          status: to,
-          partial_capture_possible: customer.partial_capture_possible,
-          expires_at: now + this.timings.reservationLifetimeMs,
-          updated_at: now,
-        });
+        const times = { updatedAt: now, expiresAt: now + this.timings.reservationLifetimeMs };
+        return paymentsRepository.markReserved(trx, payment, to, customer.partialCapturePossible, times);
       },
     });
   }
@@ -122,12 +106,11 @@ export class CustomerApp {
     await this.#decline((trx) => this.#ownPayment(trx, paymentId, customer));
   }
 
-  #decline(load: (trx: Db) => Promise<Payment>): Promise<void> {
+  #decline(load: (trx: Db) => Promise<PaymentRecord>): Promise<void> {
     return changeState(this.db, {
       load,
-      decide: (from) => decidePayment(from, 'userCancel'),
-      move: (trx, payment, to) =>
-        paymentsRepository.transition(trx, payment.payment_id, payment.status, { status: to, expires_at: null, updated_at: this.clock.now() }),
+      decide: (payment) => decidePayment(payment.status, 'userCancel'),
+      move: (trx, payment, to) => paymentsRepository.end(trx, payment, to, this.clock.now()),
     });
   }
 
@@ -139,15 +122,15 @@ export class CustomerApp {
     const now = this.clock.now();
     const waiting = await checkinsRepository.findWaiting(this.db, pos.posId, now);
     if (waiting) {
-      const customer = await customersRepository.findByPhone(this.db, waiting.customer_phone);
+      const customer = await customersRepository.findByPhone(this.db, waiting.customerPhone);
       return customer ? customerViewFor(customer, pos.merchantId) : null;
     }
     const active = await paymentsRepository.findActiveOnPos(this.db, pos.posId);
-    if (active?.customer_phone == null) return null;
+    if (active?.customerPhone == null) return null;
     return {
-      customerToken: active.customer_token ?? '',
-      customerReceiptToken: active.customer_receipt_token ?? '',
-      loyaltyIds: JSON.parse(active.loyalty_ids ?? '[]') as string[],
+      customerToken: active.customerToken ?? '',
+      customerReceiptToken: active.customerReceiptToken ?? '',
+      loyaltyIds: active.loyaltyIds ?? [],
     };
   }
 
@@ -156,17 +139,17 @@ export class CustomerApp {
     return checkinsRepository.deleteExpired(this.db, now);
   }
 
-  async #activePayment(db: Db, pos: PointOfSale): Promise<Payment> {
+  async #activePayment(db: Db, pos: PointOfSale): Promise<PaymentRecord> {
     const payment = await paymentsRepository.findActiveOnPos(db, pos.posId);
     if (!payment) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
   }
 
   /** A payment the customer is paired with; another customer's is not awaiting this one. */
-  async #ownPayment(db: Db, paymentId: string, customer: Customer): Promise<Payment> {
+  async #ownPayment(db: Db, paymentId: string, customer: CustomerRecord): Promise<PaymentRecord> {
     const payment = isGuid(paymentId) ? await paymentsRepository.findById(db, paymentId) : undefined;
     if (!payment) throw new DomainError('PAYMENT_UNKNOWN');
-    if (payment.customer_phone !== customer.phone_number) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
+    if (payment.customerPhone !== customer.phoneNumber) throw new DomainError('PAYMENT_NOT_AWAITING_CUSTOMER');
     return payment;
   }
 

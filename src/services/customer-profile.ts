@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { CustomerRecord } from '../domain/customer.js';
 import { DomainError } from '../domain/errors.js';
 import { isPhoneNumber } from '../domain/ids.js';
+import type { Pairing } from '../domain/payment.js';
 import type { Db } from '../store/database.js';
 import { customersRepository } from '../store/repositories/customers.js';
-import type { Customer, PaymentUpdate } from '../store/schema.js';
 
 /** The MobilePay user with this phone number, or 404 3003. */
-export async function knownCustomer(db: Db, phoneNumber: string): Promise<Customer> {
+export async function knownCustomer(db: Db, phoneNumber: string): Promise<CustomerRecord> {
   // A number no user can have is not looked up: PostgreSQL refuses some text outright (a NUL byte).
   const customer = isPhoneNumber(phoneNumber) ? await customersRepository.findByPhone(db, phoneNumber) : undefined;
   if (!customer) throw new DomainError('UNKNOWN_CUSTOMER');
@@ -25,21 +26,15 @@ export interface CustomerView {
   loyaltyIds: string[];
 }
 
-export function customerViewFor(customer: Customer, merchantId: string): CustomerView {
+export function customerViewFor(customer: CustomerRecord, merchantId: string): CustomerView {
   return {
-    customerToken: createHash('sha1').update(`${customer.customer_token}:${merchantId}`).digest('hex'),
-    customerReceiptToken: customer.customer_receipt_token,
-    loyaltyIds: JSON.parse(customer.loyalty_ids) as string[],
+    customerToken: createHash('sha1').update(`${customer.customerToken}:${merchantId}`).digest('hex'),
+    customerReceiptToken: customer.customerReceiptToken,
+    loyaltyIds: customer.loyaltyIds,
   };
 }
 
-/** The payment columns that pairing a customer sets. */
-export function pairingChanges(customer: Customer, merchantId: string): PaymentUpdate {
-  const view = customerViewFor(customer, merchantId);
-  return {
-    customer_phone: customer.phone_number,
-    customer_token: view.customerToken,
-    customer_receipt_token: view.customerReceiptToken,
-    loyalty_ids: JSON.stringify(view.loyaltyIds),
-  };
+/** What pairing the customer with a payment of the merchant gives the payment. */
+export function pairingOf(customer: CustomerRecord, merchantId: string): Pairing {
+  return { customerPhone: customer.phoneNumber, ...customerViewFor(customer, merchantId) };
 }

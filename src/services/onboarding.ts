@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { sameProfile, type CustomerRecord } from '../domain/customer.js';
 import { isClientId, isGuid, isMerchantBrandId, isPhoneNumber, isVatNumber, newId } from '../domain/ids.js';
 import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
@@ -9,7 +10,6 @@ import { merchantsRepository } from '../store/repositories/merchants.js';
 import { platformStateRepository } from '../store/repositories/platform-state.js';
 import type { Merchant, NewStore, StoreDetails } from '../domain/merchant.js';
 import type { Integrator } from '../domain/integrator.js';
-import type { Customer } from '../store/schema.js';
 import type { CallbackUrlRule } from './callback-urls.js';
 import { generateSecret, hashSecret, verifySecret } from './secrets.js';
 import { isMerchantLocationId } from './stores.js';
@@ -217,19 +217,15 @@ export class Onboarding {
   async upsertCustomer(input: CustomerInput): Promise<void> {
     check(isPhoneNumber(input.phoneNumber), `phoneNumber "${input.phoneNumber}" must be + followed by 8-15 digits`);
     const existing = await customersRepository.findByPhone(this.db, input.phoneNumber);
-    const customer: Customer = {
-      phone_number: input.phoneNumber,
-      payment_source: input.paymentSource,
-      loyalty_ids: JSON.stringify(input.loyaltyIds ?? []),
-      partial_capture_possible: input.partialCapturePossible ? 1 : 0,
-      customer_token: existing?.customer_token ?? randomToken(20),
-      customer_receipt_token: existing?.customer_receipt_token ?? randomToken(16),
+    const customer: CustomerRecord = {
+      phoneNumber: input.phoneNumber,
+      paymentSource: input.paymentSource,
+      loyaltyIds: input.loyaltyIds ?? [],
+      partialCapturePossible: input.partialCapturePossible ?? false,
+      customerToken: existing?.customerToken ?? randomToken(20),
+      customerReceiptToken: existing?.customerReceiptToken ?? randomToken(16),
     };
-    const unchanged =
-      existing &&
-      existing.payment_source === customer.payment_source &&
-      existing.loyalty_ids === customer.loyalty_ids &&
-      existing.partial_capture_possible === customer.partial_capture_possible;
+    const unchanged = existing && sameProfile(existing, customer);
     if (!unchanged) await customersRepository.upsert(this.db, customer);
   }
 }

@@ -1,12 +1,7 @@
 import { DomainError } from '../domain/errors.js';
-import { toMinorUnits } from '../domain/money.js';
+import { toMinorUnits, type CurrencyCode } from '../domain/money.js';
+import type { PaymentDetails, PaymentRestrictions, PlannedCaptureDelay } from '../domain/payment.js';
 import { isValidText } from '../domain/valid-chars.js';
-import type { CurrencyCode, PlannedCaptureDelay } from '../store/schema.js';
-
-export interface PaymentRestrictions {
-  debitCardDisallowed?: boolean | null;
-  creditCardDisallowed?: boolean | null;
-}
 
 /** What initiate and ready give a payment: its amount and the terms the customer sees. */
 export interface PaymentDetailsInput {
@@ -15,14 +10,6 @@ export interface PaymentDetailsInput {
   restrictions?: PaymentRestrictions | null;
   merchantPaymentLabel?: string | null;
   plannedCaptureDelay: PlannedCaptureDelay;
-}
-
-export interface PaymentDetails {
-  amount: number;
-  currency_code: CurrencyCode;
-  restrictions: string | null;
-  merchant_payment_label: string | null;
-  planned_capture_delay: PlannedCaptureDelay;
 }
 
 export function validateOrderId(orderId: string): void {
@@ -35,7 +22,7 @@ export function minorUnitsOf(amount: number): number {
   return minor;
 }
 
-/** Validates the details (1102 amount, 1117 label) into the payment's columns. */
+/** Validates the details (1102 amount, 1117 label) into the payment's. */
 export function paymentDetails(input: PaymentDetailsInput): PaymentDetails {
   const amount = minorUnitsOf(input.amount);
   if (input.merchantPaymentLabel != null && !isValidText(input.merchantPaymentLabel)) {
@@ -43,17 +30,10 @@ export function paymentDetails(input: PaymentDetailsInput): PaymentDetails {
   }
   return {
     amount,
-    currency_code: input.currencyCode,
-    restrictions: input.restrictions == null ? null : JSON.stringify(input.restrictions),
-    merchant_payment_label: input.merchantPaymentLabel ?? null,
+    currencyCode: input.currencyCode,
+    restrictions: input.restrictions ?? null,
+    merchantPaymentLabel: input.merchantPaymentLabel ?? null,
     // LessThan14Days is accepted but does not lengthen the 7-day reservation (MobilePay warned of exactly this).
-    planned_capture_delay: input.plannedCaptureDelay,
+    plannedCaptureDelay: input.plannedCaptureDelay,
   };
-}
-
-/** Whether the payment's restrictions refuse a customer paying with `source`. */
-export function disallows(restrictions: string | null, source: 'Credit' | 'Debit'): boolean {
-  if (restrictions === null) return false;
-  const parsed = JSON.parse(restrictions) as PaymentRestrictions;
-  return source === 'Debit' ? parsed.debitCardDisallowed === true : parsed.creditCardDisallowed === true;
 }

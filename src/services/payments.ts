@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { CreationOrder } from '../domain/creation-order.js';
@@ -5,14 +6,17 @@ import { owned, type OwnedOperation } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
 import { fromMinorUnits } from '../domain/money.js';
 import { newId } from '../domain/ids.js';
+import type { PaymentDetails, PaymentRecord, PaymentRef, StatusTimes } from '../domain/payment.js';
 import {
   ACTIVE_PAYMENT_STATUSES,
   createdPaymentStatus,
+  decideCapture,
   decidePayment,
   paymentTimeoutTarget,
   type PaymentFlow,
   type PaymentStatus,
 } from '../domain/payment-state.js';
+import type { QueryPaymentResponse } from '../http/schemas/payments.js';
 import type { Db } from '../store/database.js';
 import { UniqueViolation } from '../store/constraint-violation.js';
 import { balancesRepository } from '../store/repositories/balances.js';
@@ -21,31 +25,14 @@ import { customersRepository } from '../store/repositories/customers.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import { paymentsRepository } from '../store/repositories/payments.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
-import type { CurrencyCode, Payment, PlannedCaptureDelay } from '../store/schema.js';
 import type { Caller } from './caller.js';
-import { pairingChanges } from './customer-profile.js';
+import { pairingOf } from './customer-profile.js';
 import type { MerchantDirectory } from './access.js';
-import { minorUnitsOf, paymentDetails, validateOrderId, type PaymentDetails, type PaymentDetailsInput, type PaymentRestrictions } from './payment-details.js';
+import { minorUnitsOf, paymentDetails, validateOrderId, type PaymentDetailsInput } from './payment-details.js';
 import { changeState } from './state-change.js';
 
 /** A payment as the v10 contract's `QueryPaymentResponse` names it. */
-export interface PaymentView {
-  paymentId: string;
-  posId: string;
-  orderId: string;
-  amount: number | null;
-  currencyCode: CurrencyCode | null;
-  restrictions: PaymentRestrictions | null;
-  merchantPaymentLabel: string | null;
-  plannedCaptureDelay: PlannedCaptureDelay | null;
-  status: PaymentStatus;
-  customerToken?: string;
-  customerReceiptToken?: string;
-  loyaltyIds?: string[];
-  paymentExpiresAt?: string;
-  partialCapturePossible?: boolean;
-  pollDelayInMs: number;
-}
+export type PaymentView = Static<typeof QueryPaymentResponse>;
 
 export interface PaymentQuery {
   posId?: string;
@@ -55,27 +42,23 @@ export interface PaymentQuery {
 
 const LISTED_WITHOUT_STATE: readonly PaymentStatus[] = [...ACTIVE_PAYMENT_STATUSES, 'Reserved'];
 
-export function toPaymentView(p: Payment, pollDelayInMs: number): PaymentView {
+export function toPaymentView(p: PaymentRecord, pollDelayInMs: number): PaymentView {
   return {
-    paymentId: p.payment_id,
-    posId: p.pos_id,
-    orderId: p.order_id,
+    paymentId: p.paymentId,
+    posId: p.posId,
+    orderId: p.orderId,
     amount: p.amount === null ? null : fromMinorUnits(p.amount),
-    currencyCode: p.currency_code,
-    restrictions: p.restrictions === null ? null : (JSON.parse(p.restrictions) as PaymentRestrictions),
-    merchantPaymentLabel: p.merchant_payment_label,
-    plannedCaptureDelay: p.planned_capture_delay,
+    currencyCode: p.currencyCode,
+    restrictions: p.restrictions,
+    merchantPaymentLabel: p.merchantPaymentLabel,
+    plannedCaptureDelay: p.plannedCaptureDelay,
     status: p.status,
     // Per the contract a missing token means "not looked up yet"; we look them up when a customer is paired.
-    ...(p.customer_phone !== null
-      ? {
-          customerToken: p.customer_token ?? '',
-          customerReceiptToken: p.customer_receipt_token ?? '',
-          loyaltyIds: JSON.parse(p.loyalty_ids ?? '[]') as string[],
-        }
+    ...(p.customerPhone !== null
+      ? { customerToken: p.customerToken ?? '', customerReceiptToken: p.customerReceiptToken ?? '', loyaltyIds: p.loyaltyIds ?? [] }
       : {}),
-    ...(p.expires_at !== null ? { paymentExpiresAt: new Date(p.expires_at).toISOString() } : {}),
-    ...(p.status === 'Reserved' ? { partialCapturePossible: p.partial_capture_possible === 1 } : {}),
+    ...(p.expiresAt !== null ? { paymentExpiresAt: new Date(p.expiresAt).toISOString() } : {}),
+    ...(p.status === 'Reserved' ? { partialCapturePossible: p.partialCapturePossible ?? false } : {}),
     pollDelayInMs,
   };
 }
@@ -83,8 +66,8 @@ export function toPaymentView(p: Payment, pollDelayInMs: number): PaymentView {
 /** The integrator's side of payments: initiate, prepare, ready, query, capture, cancel (SPEC §3). */
 export class PaymentsService {
   readonly #creationOrder = new CreationOrder();
-  /** Views of rows as read; a row object is never changed, so its view stays right for as long as it lives. */
-  readonly #views = new WeakMap<Payment, PaymentView>();
+  /** Views of payments as read; a record is never changed, so its view stays right for as long as it lives. */
+  readonly #views = new WeakMap<PaymentRecord, PaymentView>();
 
   constructor(
     private readonly db: Db,
@@ -108,24 +91,22 @@ export class PaymentsService {
     const details = paymentDetails(input);
     await changeState(this.db, {
       load: (trx) => this.#loadOwned(trx, caller, paymentId, 'readyPayment'),
-      decide: (from) => decidePayment(from, 'ready'),
-      move: (trx, payment, to) =>
-        paymentsRepository.transition(trx, paymentId, payment.status, { ...details, status: to, ...this.#activity() }),
+      decide: (payment) => decidePayment(payment.status, 'ready'),
+      move: (trx, payment, to) => paymentsRepository.markReady(trx, payment, to, details, this.#activity()),
     });
   }
 
   /**
-   * The polling read. When the payment cache holds the payment (on SQLite), it answers without waiting: no
-   * promise on the most frequent call. A row kept in the cache keeps its view too, so a repeated poll builds
-   * nothing.
+   * The polling read. When the payment cache holds the payment, it answers without waiting: no promise on the
+   * most frequent call. A payment kept in the cache keeps its view too, so a repeated poll builds nothing.
    */
   get(caller: Caller, paymentId: string): PaymentView | Promise<PaymentView> {
     const cached = paymentsRepository.findCached(this.db, paymentId);
-    if (cached) return this.#viewOf(ownedBy(cached, caller, this.merchants.merchantIdOf(caller.merchantVat), 'queryPayment'));
+    if (cached) return this.#viewOf(owned('queryPayment', cached, caller.integratorId, this.merchants.merchantIdOf(caller.merchantVat)));
     return this.#loadOwned(this.db, caller, paymentId, 'queryPayment').then((payment) => this.#viewOf(payment));
   }
 
-  #viewOf(payment: Payment): PaymentView {
+  #viewOf(payment: PaymentRecord): PaymentView {
     let view = this.#views.get(payment);
     if (!view) {
       view = toPaymentView(payment, this.pollDelayMs);
@@ -155,30 +136,17 @@ export class PaymentsService {
   }
 
   /**
-   * Captures a reserved payment, fully or partially. A repeated capture of the same amount answers 200;
-   * of another amount 1307. The captured amount joins the store's refundable balance in the same transaction.
+   * Captures a reserved payment, fully or partially (decideCapture). The captured amount joins the store's
+   * refundable balance in the same transaction.
    */
   async capture(caller: Caller, paymentId: string, amount: number): Promise<void> {
     const minor = minorUnitsOf(amount);
     await changeState(this.db, {
       load: (trx) => this.#loadOwned(trx, caller, paymentId, 'capturePayment'),
-      decide: (from) => decidePayment(from, 'capture'),
-      onRepeat: (payment) => {
-        if (payment.captured_amount !== minor) throw new DomainError('CAPTURED_WITH_OTHER_AMOUNT');
-      },
+      decide: (payment) => decideCapture(payment, minor),
       move: async (trx, payment, to) => {
-        const reserved = payment.amount ?? 0;
-        if (minor > reserved) throw new DomainError('CAPTURE_ABOVE_RESERVED');
-        if (minor < reserved && payment.partial_capture_possible !== 1) throw new DomainError('PARTIAL_CAPTURE_NOT_POSSIBLE');
-        const now = this.clock.now();
-        const saved = await paymentsRepository.transition(trx, paymentId, payment.status, {
-          status: to,
-          captured_amount: minor,
-          captured_at: now,
-          expires_at: null,
-          updated_at: now,
-        });
-        if (saved) await balancesRepository.credit(trx, payment.store_id, minor);
+        const saved = await paymentsRepository.markCaptured(trx, payment, to, minor, this.clock.now());
+        if (saved) await balancesRepository.credit(trx, payment.storeId, minor);
         return saved;
       },
     });
@@ -188,8 +156,8 @@ export class PaymentsService {
   async cancel(caller: Caller, paymentId: string): Promise<void> {
     await changeState(this.db, {
       load: (trx) => this.#loadOwned(trx, caller, paymentId, 'cancelPayment'),
-      decide: (from) => decidePayment(from, 'clientCancel'),
-      move: (trx, payment, to) => paymentsRepository.transition(trx, paymentId, payment.status, this.#ended(to)),
+      decide: (payment) => decidePayment(payment.status, 'clientCancel'),
+      move: (trx, payment, to) => paymentsRepository.end(trx, payment, to, this.clock.now()),
     });
   }
 
@@ -198,21 +166,16 @@ export class PaymentsService {
    * Safe to call from several processes at once: the conditional update lets exactly one win. False when the
    * payment moved on meanwhile (the timer was stale).
    */
-  async expire(trx: Db, payment: Pick<Payment, 'payment_id' | 'status'>, now: number): Promise<boolean> {
+  async expire(trx: Db, payment: PaymentRef, now: number): Promise<boolean> {
     const to = paymentTimeoutTarget(payment.status);
     if (to === null) return false;
-    return paymentsRepository.transition(trx, payment.payment_id, payment.status, this.#ended(to), { dueBy: now });
-  }
-
-  /** Columns of a payment entering a final status. */
-  #ended(status: PaymentStatus) {
-    return { status, expires_at: null, updated_at: this.clock.now() };
+    return paymentsRepository.expire(trx, payment, to, this.clock.now(), now);
   }
 
   /** Any step of the customer or the client restarts the inactivity timeout. */
-  #activity() {
+  #activity(): StatusTimes {
     const now = this.clock.now();
-    return { expires_at: now + this.timings.paymentInactivityMs, updated_at: now };
+    return { updatedAt: now, expiresAt: now + this.timings.paymentInactivityMs };
   }
 
   async #create(trx: Db, caller: Caller, flow: PaymentFlow, input: { posId: string; orderId: string }, details: PaymentDetails | null) {
@@ -227,21 +190,21 @@ export class PaymentsService {
     const now = this.clock.now();
     // A customer waiting on the PoS is paired with the new payment at once, and the check-in is used up.
     const checkin = await checkinsRepository.takeWaiting(trx, pos.posId, now);
-    const customer = checkin ? await customersRepository.findByPhone(trx, checkin.customer_phone) : undefined;
+    const customer = checkin ? await customersRepository.findByPhone(trx, checkin.customerPhone) : undefined;
     const paymentId = newId();
     try {
       await paymentsRepository.insert(trx, {
-        payment_id: paymentId,
-        pos_id: pos.posId,
-        merchant_id: pos.merchantId,
-        integrator_id: pos.integratorId,
-        store_id: pos.storeId,
-        order_id: input.orderId,
+        paymentId,
+        posId: pos.posId,
+        merchantId: pos.merchantId,
+        integratorId: pos.integratorId,
+        storeId: pos.storeId,
+        orderId: input.orderId,
         status: createdPaymentStatus(flow, customer !== undefined),
-        ...(details ?? {}),
-        ...(customer ? pairingChanges(customer, pos.merchantId) : {}),
-        created_at: now,
-        created_order: this.#creationOrder.next(now),
+        ...details,
+        ...(customer ? pairingOf(customer, pos.merchantId) : {}),
+        createdAt: now,
+        createdOrder: this.#creationOrder.next(now),
         ...this.#activity(),
       });
     } catch (error) {
@@ -252,14 +215,8 @@ export class PaymentsService {
     return { paymentId };
   }
 
-  async #loadOwned(db: Db, caller: Caller, paymentId: string, operation: OwnedOperation): Promise<Payment> {
+  async #loadOwned(db: Db, caller: Caller, paymentId: string, operation: OwnedOperation): Promise<PaymentRecord> {
     const payment = await paymentsRepository.findById(db, paymentId);
-    return ownedBy(payment, caller, this.merchants.merchantIdOf(caller.merchantVat), operation);
+    return owned(operation, payment, caller.integratorId, this.merchants.merchantIdOf(caller.merchantVat));
   }
-}
-
-/** The payment if it exists and belongs to the caller's integrator and merchant; the v10 refusal otherwise. */
-function ownedBy(payment: Payment | undefined, caller: Caller, merchantId: string | undefined, operation: OwnedOperation): Payment {
-  owned(operation, payment && { integratorId: payment.integrator_id, merchantId: payment.merchant_id }, caller.integratorId, merchantId);
-  return payment!;
 }

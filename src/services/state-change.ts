@@ -5,17 +5,16 @@ import type { Db } from '../store/database.js';
 /** How often a state change is tried again after losing a race to a concurrent one (PostgreSQL only). */
 const MAX_ATTEMPTS = 5;
 
-export interface StateChange<Row extends { status: string }> {
+export interface StateChange<Aggregate extends { status: string }> {
   /** Loads the aggregate and checks the caller may act on it (throws 404/403). */
-  load(trx: Db): Promise<Row>;
-  decide(from: Row['status']): Decision<Row['status']>;
-  /** A repeated request (a retry of what already happened): may still refuse, e.g. a capture of another amount. */
-  onRepeat?(row: Row): void;
+  load(trx: Db): Promise<Aggregate>;
+  /** The state machine's decision (or a guard's, when more than the status matters: see decideCapture). */
+  decide(aggregate: Aggregate): Decision<Aggregate['status']>;
   /**
-   * Saves the move with a conditional update (`WHERE status = row.status`) plus its side effects, all in `trx`.
-   * False when the row changed since it was loaded: the whole change is then tried again on fresh data.
+   * Saves the move with a conditional update (`WHERE status = aggregate.status`) plus its side effects, all in `trx`.
+   * False when it changed since it was loaded: the whole change is then tried again on fresh data.
    */
-  move(trx: Db, row: Row, to: Row['status']): Promise<boolean>;
+  move(trx: Db, aggregate: Aggregate, to: Aggregate['status']): Promise<boolean>;
 }
 
 /**
@@ -23,18 +22,17 @@ export interface StateChange<Row extends { status: string }> {
  * save a conditional update. A lost race is re-decided on the new state, so it ends as a clean refusal or
  * a repeat, never as a double capture.
  */
-export async function changeState<Row extends { status: string }>(db: Db, change: StateChange<Row>): Promise<void> {
+export async function changeState<Aggregate extends { status: string }>(db: Db, change: StateChange<Aggregate>): Promise<void> {
   await untilSaved(db, async (trx) => {
-    const row = await change.load(trx);
-    const decision = change.decide(row.status);
+    const aggregate = await change.load(trx);
+    const decision = change.decide(aggregate);
     switch (decision.kind) {
       case 'refuse':
         throw new DomainError(decision.error);
       case 'repeat':
-        change.onRepeat?.(row);
         return true;
       case 'move':
-        return change.move(trx, row, decision.to);
+        return change.move(trx, aggregate, decision.to);
     }
   });
 }

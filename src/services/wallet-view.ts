@@ -1,3 +1,4 @@
+import type { PaymentSource } from '../domain/payment.js';
 import type { PaymentStatus } from '../domain/payment-state.js';
 
 /*
@@ -26,7 +27,7 @@ export interface WalletPayment extends Place {
 
 export interface WalletView {
   phoneNumber: string;
-  paymentSource: 'Credit' | 'Debit';
+  paymentSource: PaymentSource;
   loyaltyIds: string[];
   /** A check-in waiting for the merchant's payment; null when there is none. */
   checkin: (Place & { expiresAt: string }) | null;
@@ -36,5 +37,5 @@ export interface WalletView {
 
 export interface WalletUser {
   phoneNumber: string;
-  paymentSource: 'Credit' | 'Debit';
+  paymentSource: PaymentSource;
 }

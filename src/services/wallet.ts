@@ -1,16 +1,15 @@
 import type { Clock } from '../clock.js';
 import { fromMinorUnits } from '../domain/money.js';
-import type { PaymentStatus } from '../domain/payment-state.js';
 import type { Db } from '../store/database.js';
 import { customersRepository } from '../store/repositories/customers.js';
-import { walletRepository, type PlaceRow } from '../store/repositories/wallet.js';
+import { walletRepository, type PlaceRecord } from '../store/repositories/wallet.js';
 import { knownCustomer } from './customer-profile.js';
 import type { Place, WalletUser, WalletView } from './wallet-view.js';
 
 /** How many of a customer's payments the wallet shows. */
 const RECENT_PAYMENTS = 20;
 
-const placeOf = (row: PlaceRow): Place => ({ beaconId: row.beacon_id, posName: row.pos_name, storeName: row.store_name, brandName: row.brand_name });
+const placeOf = (p: PlaceRecord): Place => ({ beaconId: p.beaconId, posName: p.posName, storeName: p.storeName, brandName: p.brandName });
 const majorOrNull = (minor: number | null) => (minor === null ? null : fromMinorUnits(minor));
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -25,7 +24,7 @@ export class Wallet {
   ) {}
 
   async users(): Promise<WalletUser[]> {
-    return (await customersRepository.list(this.db)).map((c) => ({ phoneNumber: c.phone_number, paymentSource: c.payment_source }));
+    return (await customersRepository.list(this.db)).map((c) => ({ phoneNumber: c.phoneNumber, paymentSource: c.paymentSource }));
   }
 
   async view(phoneNumber: string): Promise<WalletView> {
@@ -36,18 +35,18 @@ export class Wallet {
     ]);
     return {
       phoneNumber,
-      paymentSource: customer.payment_source,
-      loyaltyIds: JSON.parse(customer.loyalty_ids) as string[],
-      checkin: checkin ? { ...placeOf(checkin), expiresAt: iso(checkin.expires_at) } : null,
-      payments: payments.map((row) => ({
-        paymentId: row.payment_id,
-        status: row.status as PaymentStatus,
-        amount: majorOrNull(row.amount),
-        currencyCode: row.currency_code,
-        merchantPaymentLabel: row.merchant_payment_label,
-        capturedAmount: majorOrNull(row.captured_amount),
-        updatedAt: iso(row.updated_at),
-        ...placeOf(row),
+      paymentSource: customer.paymentSource,
+      loyaltyIds: customer.loyaltyIds,
+      checkin: checkin ? { ...placeOf(checkin), expiresAt: iso(checkin.expiresAt) } : null,
+      payments: payments.map((p) => ({
+        paymentId: p.paymentId,
+        status: p.status,
+        amount: majorOrNull(p.amount),
+        currencyCode: p.currencyCode,
+        merchantPaymentLabel: p.merchantPaymentLabel,
+        capturedAmount: majorOrNull(p.capturedAmount),
+        updatedAt: iso(p.updatedAt),
+        ...placeOf(p),
       })),
     };
   }

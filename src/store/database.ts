@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresDialectConfig
 import type { DatabaseTarget } from '../config.js';
 import { OneSchemaIntrospector } from './one-schema-introspector.js';
 import { enablePaymentCache } from './payment-cache.js';
+import { PaymentChangeFeed } from './payment-change-feed.js';
 import type { Database } from './schema.js';
 import { claimServerLock } from './sqlite-server-lock.js';
 
@@ -68,6 +69,8 @@ export interface OpenOptions {
    * claimed for this process alone, and a second server on it refuses to start (DatabaseInUseError).
    */
   serve?: boolean;
+  /** A served PostgreSQL database: told when the payment change feed loses its connection (it reconnects). */
+  onFeedError?: (error: Error) => void;
 }
 
 /** The signing keys and client secrets' hashes live in the database: its files are readable by their owner only. */
@@ -136,5 +139,18 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   const schema = target.schema ?? 'public';
   const db = new Kysely<Database>({ dialect: new OneSchemaPostgresDialect({ pool }, schema) });
   await sql`select 1`.execute(db); // fail at start, with the driver's message, when PostgreSQL is unreachable
-  return { db, engine: 'postgres', schema, close: () => db.destroy() };
+  if (!options.serve) return { db, engine: 'postgres', schema, close: () => db.destroy() };
+  // Several processes share a PostgreSQL: a server caches payments only as long as the database tells it of
+  // every change any process commits.
+  const feed = new PaymentChangeFeed(target.url, schema, enablePaymentCache(db, true), options.onFeedError ?? (() => {}));
+  await feed.start();
+  return {
+    db,
+    engine: 'postgres',
+    schema,
+    close: async () => {
+      await feed.close();
+      await db.destroy();
+    },
+  };
 }

@@ -5,6 +5,7 @@ import * as engine from './migrations/0002-engine.js';
 import * as wallet from './migrations/0003-wallet.js';
 import * as deliveries from './migrations/0004-deliveries.js';
 import * as access from './migrations/0005-access.js';
+import * as paymentChanges from './migrations/0006-payment-changes.js';
 
 /** Migrations are listed in code (not read from a folder), so the compiled build and tests see the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-wallet': wallet,
   '0004-deliveries': deliveries,
   '0005-access': access,
+  '0006-payment-changes': paymentChanges,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,9 +1,12 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CurrencyCode } from '../domain/money.js';
+import type { PaymentSource, PlannedCaptureDelay } from '../domain/payment.js';
 import type { PaymentStatus } from '../domain/payment-state.js';
 import type { RefundStatus } from '../domain/refund-state.js';
 
 /**
- * The database, as Kysely sees it. Portable across SQLite and PostgreSQL:
+ * The database, as Kysely sees it: the storage types. Payments, refunds, check-ins and customers are mapped to
+ * the domain's records (src/domain) by their repositories, one function each way. Portable across SQLite and PostgreSQL:
  * - times are epoch milliseconds (bigint), so due-time comparisons are plain integer comparisons;
  * - money is integer minor units (bigint);
  * - booleans are 0/1 integers (SQLite has no boolean type);
@@ -133,7 +136,7 @@ export interface IdempotencyKeyTable {
 /** A MobilePay user: the built-in sandbox test users and seeded ones. */
 export interface CustomerTable {
   phone_number: string;
-  payment_source: 'Credit' | 'Debit';
+  payment_source: PaymentSource;
   /** JSON array of strings */
   loyalty_ids: string;
   partial_capture_possible: number;
@@ -297,16 +300,5 @@ export interface PlatformStateTable {
 }
 
 
-export type CurrencyCode = 'DKK' | 'EUR';
-export type PlannedCaptureDelay = 'None' | 'LessThan24Hours' | 'LessThan14Days';
-
 export type SigningKey = Selectable<SigningKeyTable>;
 export type PointOfSaleRow = Selectable<PointOfSaleTable>;
-export type Customer = Selectable<CustomerTable>;
-export type Payment = Selectable<PaymentTable>;
-export type NewPayment = Insertable<PaymentTable>;
-export type PaymentUpdate = Updateable<PaymentTable>;
-export type Checkin = Selectable<CheckinTable>;
-export type Refund = Selectable<RefundTable>;
-export type NewRefund = Insertable<RefundTable>;
-export type RefundUpdate = Updateable<RefundTable>;

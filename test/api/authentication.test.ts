@@ -4,7 +4,7 @@ import { SignJWT, createLocalJWKSet, generateKeyPair, importJWK, jwtVerify, type
 import { CLIENT_1, CLIENT_2, MERCHANT_A, MERCHANT_B, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
 import { assertContract } from '../helpers/contract.js';
 import { ENGINES, dropDatabase, persistentDatabase, startPlatform } from '../helpers/platform.js';
-import { ManualTime } from '../../src/clock.js';
+import { ManualTime } from '../helpers/manual-time.js';
 
 const TOKEN_URL = '/integrator-authentication/connect/token';
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();

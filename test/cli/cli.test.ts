@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { Clock } from '../../src/clock.js';
 import { loadConfig, parseDatabaseUrl } from '../../src/config.js';
+import { runCli } from '../../src/cli.js';
 import { buildApp } from '../../src/http/app.js';
 import { createPlatform } from '../../src/platform.js';
 import { applySeed } from '../../src/services/seed.js';
@@ -33,17 +34,26 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs `pos-admin` as the operator does: a process of its own, configured by DATABASE_URL only. */
+/** Runs `pos-admin` configured by DATABASE_URL only, in this process (a process each would cost a second of start-up). */
 function posAdmin(databaseUrl: string, ...args: string[]): Promise<CliResult> {
   return posAdminWith({}, databaseUrl, ...args);
 }
 
-/** Runs `pos-admin` with more of the environment set (such as SANDBOX). */
+/** Runs `pos-admin` with more of the environment set (such as SANDBOX), in this process. */
 async function posAdminWith(env: Record<string, string>, databaseUrl: string, ...args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const code = await runCli(args, io, { ...process.env, ...env, DATABASE_URL: databaseUrl });
+  return { code, stdout, stderr };
+}
+
+/** Runs `pos-admin` as the operator does: a process of its own, so the exit code and streams are the real ones. */
+async function posAdminProcess(databaseUrl: string, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
+      env: { ...process.env, DATABASE_URL: databaseUrl },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -67,8 +77,8 @@ async function okWith(env: Record<string, string>, databaseUrl: string, ...args:
 const VAT = 'DK12345678';
 const INACTIVE_STORE_ID = '6F0B8C2E-3D4A-4E5F-8A9B-0C1D2E3F4A5B';
 
-// Each subprocess costs about a second of tsx start-up, so the two engines run side by side; within an
-// engine the tests run in order, each building on what the previous ones onboarded.
+// The two engines run side by side; within an engine the tests run in order, each building on what the
+// previous ones onboarded.
 describe('pos-admin', { concurrency: true }, () => {
   for (const engine of ['sqlite', 'postgres'] as const) {
     describe(engine, { concurrency: false }, () => {
@@ -134,7 +144,7 @@ describe('pos-admin', { concurrency: true }, () => {
       });
 
       test('a bad VAT number exits 2 with one line naming the field, and no stack trace', async () => {
-        const result = await posAdmin(databaseUrl, 'merchant', 'add', '--vat', 'DK1234', '--name', 'Nope');
+        const result = await posAdminProcess(databaseUrl, 'merchant', 'add', '--vat', 'DK1234', '--name', 'Nope');
         assert.equal(result.code, 2);
         assert.equal(result.stdout, '');
         assert.match(result.stderr, /^error: vatNumber "DK1234" must be [^\n]+\n$/);

@@ -14,5 +14,3 @@ export function cell<S extends string>(decision: Decision<S>): Cell<S> {
       return ERRORS[decision.error].code;
   }
 }
-
-export const isMove = (expected: string | null): boolean => expected?.startsWith('→') === true;

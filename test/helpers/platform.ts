@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import { Clock, ManualTime } from '../../src/clock.js';
+import { Clock } from '../../src/clock.js';
 import { loadConfig, type Config, type DatabaseTarget } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { DeliveryLimits } from '../../src/jobs/notification-deliveries.js';
@@ -13,6 +13,7 @@ import { CallbackUrlRule } from '../../src/services/callback-urls.js';
 import { Onboarding } from '../../src/services/onboarding.js';
 import { openDatabase } from '../../src/store/database.js';
 import type { Seed } from '../../src/services/seed.js';
+import { ManualTime } from './manual-time.js';
 import type { FastifyInstance } from 'fastify';
 
 export const ENGINES = ['sqlite', 'postgres'] as const;
@@ -76,8 +77,7 @@ export async function startPlatform(t: TestContext, engine: Engine, options: Sta
     database,
   };
   const time = options.time ?? new ManualTime();
-  // A platform that fails to start must not leave its schema behind: Kysely's migrator looks for its tables in
-  // every schema of the database, so a stray schema holding one of them makes later migrations fail.
+  // A platform that fails to start must not leave its schema behind in the shared test database.
   const platform = await createPlatform(config, { clock: new Clock(time.read), deliveryLimits: options.deliveryLimits }).catch(async (error: unknown) => {
     if (!options.keepDatabase) await dropDatabase(database);
     throw error;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ManualTime } from '../../src/clock.js';
+import { ManualTime } from '../helpers/manual-time.js';
 import type { DueRun } from '../../src/jobs/due-timers.js';
 import type { Platform } from '../../src/platform.js';
 import { MERCHANT_A, MERCHANT_B, STORE_A1, STORE_B1, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';

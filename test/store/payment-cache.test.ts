@@ -3,11 +3,15 @@ import { describe, test } from 'node:test';
 import { CLIENT_2, MERCHANT_B, TEST_SEED, tokenFor, v10 } from '../helpers/fixtures.js';
 import { assertError, createPos, getPayment, initiated } from '../helpers/flows.js';
 import { startPlatform } from '../helpers/platform.js';
+import type { Db } from '../../src/store/database.js';
 import { paymentsRepository } from '../../src/store/repositories/payments.js';
 
 // The payment cache is SQLite's (one platform process per database); these tests look at it through the
 // repository, the way the polling GET reads.
 describe('payment cache (sqlite)', () => {
+  /** Cancels the Initiated payment, the way any state change writes. */
+  const cancel = (db: Db, paymentId: string) => paymentsRepository.end(db, { paymentId, status: 'Initiated' }, 'CancelledByClient', 1);
+
   async function withPayment(t: Parameters<typeof startPlatform>[0]) {
     const { app, platform } = await startPlatform(t, 'sqlite', { seed: TEST_SEED });
     const token = await tokenFor(app);
@@ -19,9 +23,7 @@ describe('payment cache (sqlite)', () => {
   test('a write through any path is seen by the next read', async (t) => {
     const { app, platform, token, paymentId } = await withPayment(t);
     assert.equal((await getPayment(app, token, paymentId)).status, 'Initiated'); // now cached
-    await platform.db.transaction().execute((trx) =>
-      paymentsRepository.transition(trx, paymentId, 'Initiated', { status: 'CancelledByClient', expires_at: null, updated_at: 1 }),
-    );
+    await platform.db.transaction().execute((trx) => cancel(trx, paymentId));
     assert.equal((await getPayment(app, token, paymentId)).status, 'CancelledByClient');
   });
 
@@ -30,7 +32,7 @@ describe('payment cache (sqlite)', () => {
     await paymentsRepository.findById(platform.db, paymentId);
     await assert.rejects(
       platform.db.transaction().execute(async (trx) => {
-        await paymentsRepository.transition(trx, paymentId, 'Initiated', { status: 'CancelledByClient', expires_at: null, updated_at: 1 });
+        await cancel(trx, paymentId);
         // Read inside the transaction: sees its own write, and must not put it in the cache.
         assert.equal((await paymentsRepository.findById(trx, paymentId))?.status, 'CancelledByClient');
         throw new Error('roll back');
@@ -42,9 +44,8 @@ describe('payment cache (sqlite)', () => {
 
   test('a read that raced a write does not keep what it read', async (t) => {
     const { platform, paymentId } = await withPayment(t);
-    const write = () => paymentsRepository.transition(platform.db, paymentId, 'Initiated', { status: 'CancelledByClient', expires_at: null, updated_at: 1 });
     // Both start together: the read's SELECT may run before the UPDATE, but its result must not be cached.
-    const [raced] = await Promise.all([paymentsRepository.findById(platform.db, paymentId), write()]);
+    const [raced] = await Promise.all([paymentsRepository.findById(platform.db, paymentId), cancel(platform.db, paymentId)]);
     assert.ok(raced);
     assert.equal((await paymentsRepository.findById(platform.db, paymentId))?.status, 'CancelledByClient');
   });
@@ -53,7 +54,7 @@ describe('payment cache (sqlite)', () => {
     const { platform, paymentId } = await withPayment(t);
     const first = await paymentsRepository.findById(platform.db, paymentId);
     const second = await paymentsRepository.findById(platform.db, paymentId);
-    assert.equal(second, first, 'the same row object: it came from the cache');
+    assert.equal(second, first, 'the same record object: it came from the cache, mapped once');
   });
 
   // A poll of a cached payment by a caller whose merchant is known is answered without waiting (a different path

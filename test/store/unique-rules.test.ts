@@ -34,7 +34,7 @@ for (const engine of ENGINES) {
         pointsOfSaleRepository.insert(db, { ...existingPos, posId: NEW_ID, beaconId: '123456789012345' }),
         breaks('activeMerchantPosId'),
       );
-      await assert.rejects(paymentsRepository.insert(db, { ...existingPayment, payment_id: NEW_ID, order_id: 'another' }), breaks('activePaymentPerPos'));
+      await assert.rejects(paymentsRepository.insert(db, { ...existingPayment, paymentId: NEW_ID, orderId: 'another' }), breaks('activePaymentPerPos'));
       // Any other broken constraint is the engine's own error: a primary key, here.
       await assert.rejects(paymentsRepository.insert(db, { ...existingPayment, status: 'Captured' }), (error) => !(error instanceof UniqueViolation));
     });

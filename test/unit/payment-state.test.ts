@@ -1,16 +1,17 @@
 import { test, describe } from 'node:test';
 import { ERRORS } from '../../src/domain/errors.js';
 import assert from 'node:assert/strict';
-import { cell, isMove, type Cell as GenericCell } from '../helpers/decision-cell.js';
+import { cell, type Cell as GenericCell } from '../helpers/decision-cell.js';
 import {
   ACTIVE_PAYMENT_STATUSES,
   PAYMENT_EVENTS,
   PAYMENT_STATUSES,
   createdPaymentStatus,
+  decideAccept,
+  decideCapture,
+  decideCheckIn,
   decidePayment,
-  isActivePayment,
-  isFinalPayment,
-  paymentStatusesAllowing,
+  isRefundable,
   paymentTimeoutEvent,
   type PaymentEvent,
   type PaymentStatus,
@@ -19,7 +20,8 @@ import {
 type Cell = GenericCell<PaymentStatus>;
 
 // Written out by hand from SPEC §3, not from the code's table. Refusal codes: 1300 not cancellable, 1303 not
-// readyable, 1304 not reserved, 3000 stale event, 3001 no payment awaiting the customer.
+// readyable, 1304 not reserved, 3000 stale event, 3001 no payment awaiting the customer. SPEC §3's "or reservation
+// fails" has no event: the one refused accept (a disallowed card type, 3004) leaves the payment IssuedToUser.
 const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
   Prepared: {
     checkIn: '→ Paired',
@@ -28,7 +30,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '→ CancelledByClient',
     inactivityTimeout: '→ CancelledByMobilePay',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -39,7 +40,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '→ CancelledByUser',
     clientCancel: '→ CancelledByClient',
     inactivityTimeout: '→ CancelledByMobilePay',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -50,7 +50,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '→ CancelledByClient',
     inactivityTimeout: '→ CancelledByMobilePay',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -61,7 +60,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '→ CancelledByUser',
     clientCancel: '→ CancelledByClient',
     inactivityTimeout: '→ CancelledByMobilePay',
-    reservationFailed: '→ CancelledByMobilePay',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -72,7 +70,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '→ CancelledByClient',
     inactivityTimeout: '3000',
-    reservationFailed: '3000',
     capture: '→ Captured',
     reservationExpiry: '→ ExpiredAndCancelled',
   },
@@ -83,7 +80,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '1300',
     inactivityTimeout: '3000',
-    reservationFailed: '3000',
     capture: 'repeat',
     reservationExpiry: '3000',
   },
@@ -94,7 +90,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: 'repeat',
     inactivityTimeout: '3000',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -105,7 +100,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '1300',
     inactivityTimeout: '3000',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -116,7 +110,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '1300',
     inactivityTimeout: '3000',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -127,7 +120,6 @@ const EXPECTED: Record<PaymentStatus, Record<PaymentEvent, Cell>> = {
     userCancel: '3001',
     clientCancel: '1300',
     inactivityTimeout: '3000',
-    reservationFailed: '3000',
     capture: '1304',
     reservationExpiry: '3000',
   },
@@ -178,23 +170,11 @@ describe('payment state machine', () => {
     assert.equal(createdPaymentStatus('prepare', true), 'Paired');
   });
 
-  test('lists the statuses each event may start from, in the order of PAYMENT_STATUSES', () => {
-    assert.deepEqual(paymentStatusesAllowing('capture'), ['Reserved']);
-    assert.deepEqual(paymentStatusesAllowing('ready'), ['Prepared', 'Paired']);
-    assert.deepEqual(paymentStatusesAllowing('clientCancel'), ['Prepared', 'Paired', 'Initiated', 'IssuedToUser', 'Reserved']);
-    for (const event of PAYMENT_EVENTS) {
-      const expected = PAYMENT_STATUSES.filter((status) => isMove(EXPECTED[status][event]));
-      assert.deepEqual(paymentStatusesAllowing(event), expected, event);
-    }
-  });
-
   test('the active statuses are the four before a reservation', () => {
     assert.deepEqual([...ACTIVE_PAYMENT_STATUSES].sort(), ['Initiated', 'IssuedToUser', 'Paired', 'Prepared']);
-    assert.deepEqual(PAYMENT_STATUSES.filter(isActivePayment), ACTIVE_PAYMENT_STATUSES);
   });
 
   test('final statuses have no outgoing moves, and every other status has one', () => {
-    assert.deepEqual(PAYMENT_STATUSES.filter(isFinalPayment), FINAL);
     for (const status of PAYMENT_STATUSES) {
       const moves = PAYMENT_EVENTS.filter((event) => decidePayment(status, event).kind === 'move');
       assert.equal(moves.length === 0, FINAL.includes(status), status);
@@ -203,7 +183,7 @@ describe('payment state machine', () => {
 
   test('active payments time out by inactivity, reserved ones by reservation expiry, final ones never', () => {
     for (const status of PAYMENT_STATUSES) {
-      const expected = isActivePayment(status) ? 'inactivityTimeout' : status === 'Reserved' ? 'reservationExpiry' : null;
+      const expected = ACTIVE_PAYMENT_STATUSES.includes(status) ? 'inactivityTimeout' : status === 'Reserved' ? 'reservationExpiry' : null;
       assert.equal(paymentTimeoutEvent(status), expected, status);
     }
   });
@@ -213,5 +193,46 @@ describe('payment state machine', () => {
       const event = paymentTimeoutEvent(status);
       if (event !== null) assert.equal(decidePayment(status, event).kind, 'move', status);
     }
+  });
+
+  describe('capture (SPEC §3: 1305 above reserved, 1307 repeat of another amount, 1308 partial when not possible)', () => {
+    const reserved = { status: 'Reserved', amount: 1000, capturedAmount: null, partialCapturePossible: false } as const;
+    test('captures the reserved amount, and less only when a partial capture is possible', () => {
+      assert.deepEqual(decideCapture(reserved, 1000), { kind: 'move', to: 'Captured' });
+      assert.deepEqual(decideCapture(reserved, 999), { kind: 'refuse', error: 'PARTIAL_CAPTURE_NOT_POSSIBLE' });
+      assert.deepEqual(decideCapture({ ...reserved, partialCapturePossible: true }, 999), { kind: 'move', to: 'Captured' });
+      assert.deepEqual(decideCapture({ ...reserved, partialCapturePossible: true }, 1001), { kind: 'refuse', error: 'CAPTURE_ABOVE_RESERVED' });
+      assert.equal(ERRORS.CAPTURE_ABOVE_RESERVED.code, '1305');
+      assert.equal(ERRORS.PARTIAL_CAPTURE_NOT_POSSIBLE.code, '1308');
+    });
+    test('a repeated capture answers 200 for the captured amount and 1307 for another', () => {
+      const captured = { ...reserved, status: 'Captured', capturedAmount: 1000 } as const;
+      assert.deepEqual(decideCapture(captured, 1000), { kind: 'repeat' });
+      assert.deepEqual(decideCapture(captured, 500), { kind: 'refuse', error: 'CAPTURED_WITH_OTHER_AMOUNT' });
+      assert.equal(ERRORS.CAPTURED_WITH_OTHER_AMOUNT.code, '1307');
+    });
+    test('the status is decided first: capturing an unreserved payment is 1304 whatever the amount', () => {
+      assert.deepEqual(decideCapture({ ...reserved, status: 'Initiated' }, 5000), { kind: 'refuse', error: 'PAYMENT_NOT_RESERVED' });
+    });
+  });
+
+  test('a customer checking in again on the payment they are paired with changes nothing; another customer is 3001', () => {
+    const paired = { status: 'IssuedToUser', customerPhone: '+4520031801' } as const;
+    assert.deepEqual(decideCheckIn(paired, '+4520031801'), { kind: 'repeat' });
+    assert.deepEqual(decideCheckIn(paired, '+4520031802'), { kind: 'refuse', error: 'PAYMENT_NOT_AWAITING_CUSTOMER' });
+    assert.deepEqual(decideCheckIn({ status: 'Initiated', customerPhone: null }, '+4520031802'), { kind: 'move', to: 'IssuedToUser' });
+  });
+
+  test('only the customer a payment is issued to may accept it, and not with a disallowed card type (3004)', () => {
+    const issued = { status: 'IssuedToUser', customerPhone: '+4520031801', restrictions: { debitCardDisallowed: true } } as const;
+    const debit = { phoneNumber: '+4520031801', paymentSource: 'Debit' } as const;
+    assert.deepEqual(decideAccept(issued, { ...debit, paymentSource: 'Credit' }), { kind: 'move', to: 'Reserved' });
+    assert.deepEqual(decideAccept(issued, debit), { kind: 'refuse', error: 'CARD_TYPE_DISALLOWED' });
+    assert.deepEqual(decideAccept(issued, { ...debit, phoneNumber: '+4520031802' }), { kind: 'refuse', error: 'PAYMENT_NOT_AWAITING_CUSTOMER' });
+    assert.deepEqual(decideAccept({ ...issued, status: 'Reserved' }, debit), { kind: 'refuse', error: 'PAYMENT_NOT_AWAITING_CUSTOMER' });
+  });
+
+  test('only a Captured payment may be refunded (SPEC §5)', () => {
+    assert.deepEqual(PAYMENT_STATUSES.filter(isRefundable), ['Captured']);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { bearerToken } from './bearer-token.js';
 import { sendError } from './error-handler.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -8,8 +9,6 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export function requireAdminToken(scope: FastifyInstance, adminToken: string): void {
   const expected = digest(adminToken);
   scope.addHook('onRequest', async (request, reply) => {
-    const authorization = request.headers.authorization;
-    const sent = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
-    if (!timingSafeEqual(digest(sent), expected)) return sendError(request, reply, 'UNAUTHORIZED', 'The admin token is required.');
+    if (!timingSafeEqual(digest(bearerToken(request) ?? ''), expected)) return sendError(request, reply, 'UNAUTHORIZED', 'The admin token is required.');
   });
 }

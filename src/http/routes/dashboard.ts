@@ -1,18 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../platform.js';
 import { callView } from '../../services/request-log.js';
-import { requireAccessToken } from '../plugins/pos-api-auth.js';
+import { requireAccessToken } from '../plugins/bearer-token.js';
 import { ErrorResponse, errorResponses } from '../schemas/common.js';
 import { DashboardCallsQuery, DashboardCallsResponse } from '../schemas/dashboard.js';
+
+export type DashboardRouteDeps = Pick<Platform, 'tokens' | 'requestLog'>;
 
 /**
  * The integrator's dashboard API (SPEC §9 `/dashboard`): a client sees its own recent /pos/v10 calls, from the
  * request log, with the polls that came too soon flagged. The client is the one the access token was issued to.
  */
 export const dashboardRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ tokens, requestLog }: DashboardRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    requireAccessToken(app, platform.tokens);
+    requireAccessToken(app, tokens);
 
     app.get(
       '/calls',
@@ -28,7 +30,7 @@ export const dashboardRoutes =
       async (request) => {
         const { clientId } = request.claims;
         const { limit = '100', tooSoon } = request.query;
-        const entries = await platform.requestLog.recent({ clientId, limit: Number(limit), onlyPolledTooSoon: tooSoon === 'true' });
+        const entries = await requestLog.recent({ clientId, limit: Number(limit), onlyPolledTooSoon: tooSoon === 'true' });
         return { clientId, calls: entries.map((entry) => ({ ...callView(entry), at: new Date(entry.at).toISOString() })) };
       },
     );

@@ -25,9 +25,11 @@ function clientCredentials(request: FastifyRequest, body: Static<typeof TokenReq
   return id && secret ? { id, secret } : null;
 }
 
+export type IntegratorAuthenticationRouteDeps = Pick<Platform, 'tokens' | 'issuer'>;
+
 /** OAuth 2.0 client credentials and OpenID Connect discovery, where v10 clients looked for them. */
 export const integratorAuthenticationRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ tokens, issuer }: IntegratorAuthenticationRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/connect/token',
@@ -52,7 +54,7 @@ export const integratorAuthenticationRoutes =
           const credentials = clientCredentials(request, request.body);
           if (!credentials) throw new OAuthError('invalid_client', 401, 'client credentials are missing');
           const merchantVat = request.body.merchant_vat || undefined;
-          return await platform.tokens.issue(credentials.id, credentials.secret, merchantVat);
+          return await tokens.issue(credentials.id, credentials.secret, merchantVat);
         } catch (error) {
           if (!(error instanceof OAuthError)) throw error;
           if (error.status === 401) reply.header('www-authenticate', 'Basic realm="integrator-authentication"');
@@ -66,9 +68,9 @@ export const integratorAuthenticationRoutes =
       '/.well-known/openid-configuration',
       { schema: { operationId: 'OpenIdConfiguration', summary: 'OpenID Connect discovery document.', tags } },
       async () => ({
-        issuer: platform.issuer,
-        jwks_uri: `${platform.issuer}/.well-known/openid-configuration/jwks`,
-        token_endpoint: `${platform.issuer}/connect/token`,
+        issuer,
+        jwks_uri: `${issuer}/.well-known/openid-configuration/jwks`,
+        token_endpoint: `${issuer}/connect/token`,
         grant_types_supported: ['client_credentials'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
         scopes_supported: [TOKEN_SCOPE],
@@ -82,6 +84,6 @@ export const integratorAuthenticationRoutes =
     app.get(
       '/.well-known/openid-configuration/jwks',
       { schema: { operationId: 'Jwks', summary: 'The public keys that verify access tokens.', tags } },
-      async () => platform.tokens.jwks(),
+      async () => tokens.jwks(),
     );
   };

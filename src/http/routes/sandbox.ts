@@ -6,22 +6,24 @@ import { AdvanceClockRequest, ClockResponse } from '../schemas/sandbox.js';
 
 const tags = ['Sandbox'];
 
+export type SandboxRouteDeps = Pick<Platform, 'adminToken' | 'clock' | 'sandboxClock' | 'dueTimers' | 'deliveries'>;
+
 /**
  * The sandbox clock (SPEC §9): read platform time, or move it forward and run everything that became due
  * (expiries, auto-captures, check-in timeouts, payouts) before answering; notification retries that fell due
  * are started, never waited for.
  */
 export const sandboxRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ adminToken, clock, sandboxClock, dueTimers, deliveries }: SandboxRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    requireAdminToken(app, platform.adminToken);
-    const nowIso = () => ({ now: new Date(platform.clock.now()).toISOString() });
+    requireAdminToken(app, adminToken);
+    const nowIso = () => ({ now: new Date(clock.now()).toISOString() });
 
     app.get(
       '/clock',
       { schema: { operationId: 'GetSandboxClock', summary: 'Platform time.', tags, response: { 200: ClockResponse, ...errorResponses(ErrorResponse, [401]) } } },
       async () => {
-        await platform.sandboxClock.sync();
+        await sandboxClock.sync();
         return nowIso();
       },
     );
@@ -38,10 +40,10 @@ export const sandboxRoutes =
         },
       },
       async (request) => {
-        await platform.sandboxClock.advance(request.body.advanceMs);
-        await platform.dueTimers.runDue();
+        await sandboxClock.advance(request.body.advanceMs);
+        await dueTimers.runDue();
         // Deliveries whose retry fell due start now, but their receivers are not waited for.
-        platform.deliveries.wake();
+        deliveries.wake();
         return nowIso();
       },
     );

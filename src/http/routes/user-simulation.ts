@@ -1,21 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../platform.js';
-import { requireAccessToken } from '../plugins/pos-api-auth.js';
+import { requireAccessToken } from '../plugins/bearer-token.js';
 import { EmptyResponse, ErrorResponse, errorResponses } from '../schemas/common.js';
 import { AcceptPaymentRequest, CancelPaymentByUserRequest, UserCheckInRequest } from '../schemas/user-simulation.js';
 
 const tags = ['User Simulation'];
 const response = { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 401, 404, 409, 500]) };
 
+export type UserSimulationRouteDeps = Pick<Platform, 'tokens' | 'customerApp'>;
+
 /**
  * MobilePay's sandbox user simulation (SPEC §8): the integrator acts as the customer's phone. Each call is the
  * customer app's own operation, through the same state machine; nothing here shortcuts it.
  */
 export const userSimulationRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ tokens, customerApp }: UserSimulationRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    requireAccessToken(app, platform.tokens);
-    const { customerApp } = platform;
+    requireAccessToken(app, tokens);
 
     app.post(
       '/checkin',

@@ -6,16 +6,16 @@ import { WalletCheckInRequest, WalletPaymentParams, WalletResponse, WalletUserPa
 const tags = ['Wallet'];
 const actionResponse = { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 404, 409]) };
 
+export type WalletRouteDeps = Pick<Platform, 'wallet' | 'customerApp'>;
+
 /**
  * The wallet app's API (SPEC §9 `/app`): a sandbox customer's phone. Like the user simulation it acts as the
  * customer, through the customer app's operations and the same state machine; it asks for no token, since the
  * customers it acts for are the sandbox's test users.
  */
 export const walletRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ wallet, customerApp }: WalletRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const { wallet, customerApp } = platform;
-
     app.get(
       '/users',
       { schema: { operationId: 'WalletUsers', summary: 'The test users a wallet can be opened for.', tags, response: { 200: WalletUsersResponse } } },

@@ -39,7 +39,7 @@ export const ErrorResponseV2 = Type.Object(
   { ...Strict, title: 'ErrorResponseV2' },
 );
 
-/** Headers every /pos/v10 operation documents; they are checked by the pos-api plugin, not by ajv. */
+/** Headers every /pos/v10 operation documents; they are checked by the v10-auth plugin (plugins/v10-auth.ts), not by ajv. */
 export const V10Headers = Type.Object({
   authorization: Type.String({ description: "Integrator's bearer token" }),
   'x-mobilepay-client-system-version': Type.String({ description: "Integrator's certified system version, Major.Minor.Build" }),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../../platform.js';
-import { createIdempotently } from '../../plugins/pos-api-auth.js';
+import { createIdempotently } from './idempotent-route.js';
 import { serializedOnce } from '../../serialized-once.js';
 import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
@@ -18,10 +18,11 @@ import {
 const tags = ['Payments'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
+export type PaymentRouteDeps = Pick<Platform, 'payments' | 'idempotency'>;
+
 export const paymentRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ payments, idempotency }: PaymentRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const { payments, idempotency } = platform;
     const sendPayment = serializedOnce();
 
     app.post(

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Config } from '../../../config.js';
 import type { Platform } from '../../../platform.js';
-import { createIdempotently } from '../../plugins/pos-api-auth.js';
+import { createIdempotently } from './idempotent-route.js';
 import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
   CreatePosRequest,
@@ -15,8 +16,10 @@ import {
 const tags = ['Point Of Sales'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
+export type PointOfSaleRouteDeps = Pick<Platform, 'pointsOfSale' | 'idempotency' | 'customerApp'> & Pick<Config, 'pollDelayMs'>;
+
 export const pointOfSaleRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ pointsOfSale, idempotency, customerApp, pollDelayMs }: PointOfSaleRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/pointofsales',
@@ -32,7 +35,7 @@ export const pointOfSaleRoutes =
         },
       },
       (request) =>
-        createIdempotently(platform.idempotency, request, (trx) => platform.pointsOfSale.create(trx, request.caller, request.body)),
+        createIdempotently(idempotency, request, (trx) => pointsOfSale.create(trx, request.caller, request.body)),
     );
 
     app.get(
@@ -48,7 +51,7 @@ export const pointOfSaleRoutes =
         },
       },
       async (request) => ({
-        posIds: await platform.pointsOfSale.list(request.caller, {
+        posIds: await pointsOfSale.list(request.caller, {
           storeId: orUndefined(request.query.storeId),
           beaconId: orUndefined(request.query.beaconId),
           merchantPosId: orUndefined(request.query.merchantPosId),
@@ -68,7 +71,7 @@ export const pointOfSaleRoutes =
           response: { 200: PosResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
         },
       },
-      async (request) => platform.pointsOfSale.get(request.caller, request.params.posid),
+      async (request) => pointsOfSale.get(request.caller, request.params.posid),
     );
 
     app.delete(
@@ -84,7 +87,7 @@ export const pointOfSaleRoutes =
         },
       },
       async (request, reply) => {
-        await platform.pointsOfSale.delete(request.caller, request.params.posid);
+        await pointsOfSale.delete(request.caller, request.params.posid);
         return reply.code(200).send();
       },
     );
@@ -102,10 +105,9 @@ export const pointOfSaleRoutes =
         },
       },
       async (request) => {
-        const pos = await platform.pointsOfSale.loadOwned(request.caller, request.params.posid, 'queryPos');
-        const customer = await platform.customerApp.checkedInOn(pos);
-        const pollDelayInMs = platform.config.pollDelayMs;
-        return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs } : { isUserCheckedIn: false, pollDelayInMs };
+        const pos = await pointsOfSale.loadOwned(request.caller, request.params.posid, 'queryPos');
+        const customer = await customerApp.checkedInOn(pos);
+        return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs: pollDelayMs } : { isUserCheckedIn: false, pollDelayInMs: pollDelayMs };
       },
     );
   };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Platform } from '../../../platform.js';
-import { createIdempotently } from '../../plugins/pos-api-auth.js';
+import { createIdempotently } from './idempotent-route.js';
 import { EmptyResponse, ErrorResponseV2, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
   CreateRefundRequest,
@@ -15,11 +15,11 @@ const tags = ['Refunds'];
 /** Every error of the refunds endpoints is the contract's ErrorResponseV2, which says where it came from. */
 const config = { errorOrigin: 'PoS' };
 
-export const refundRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
-  async (app) => {
-    const { refunds, idempotency } = platform;
+export type RefundRouteDeps = Pick<Platform, 'refunds' | 'idempotency'>;
 
+export const refundRoutes =
+  ({ refunds, idempotency }: RefundRouteDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
     app.post(
       '/refunds',
       {

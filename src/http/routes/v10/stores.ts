@@ -7,8 +7,10 @@ import { StoreFilterQuery, StoreIdParams, StoreIdsResponse, StoreResponse } from
 const tags = ['Stores'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
+export type StoreRouteDeps = Pick<Platform, 'stores'>;
+
 export const storeRoutes =
-  (platform: Platform): FastifyPluginAsyncTypebox =>
+  ({ stores }: StoreRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/stores',
@@ -23,11 +25,11 @@ export const storeRoutes =
         },
       },
       async (request) => {
-        const stores = await platform.stores.list(request.caller, {
+        const found = await stores.list(request.caller, {
           merchantBrandId: orUndefined(request.query.merchantBrandId),
           merchantLocationId: orUndefined(request.query.merchantLocationId),
         });
-        return { storeIds: stores.map((s) => s.storeId) };
+        return { storeIds: found.map((s) => s.storeId) };
       },
     );
 
@@ -44,7 +46,7 @@ export const storeRoutes =
         },
       },
       async (request) =>
-        platform.stores.list(request.caller, {
+        stores.list(request.caller, {
           merchantBrandId: orUndefined(request.query.merchantBrandId),
           merchantLocationId: orUndefined(request.query.merchantLocationId),
         }),
@@ -62,6 +64,6 @@ export const storeRoutes =
           response: { 200: StoreResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
         },
       },
-      async (request) => platform.stores.get(request.caller, request.params.storeid),
+      async (request) => stores.get(request.caller, request.params.storeid),
     );
   };

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { Payouts } from '../services/payouts.js';
 import { callView } from '../services/request-log.js';
 import { requestLogRepository } from '../store/repositories/request-log.js';
 import type { CliContext } from './context.js';
 import { JSON_OPTION_HELP, parseLimit, printRecords, timestamp, yesNo } from './format.js';
 
-/** `requests` and `payout`: what the engine recorded of a client's calls, and the stores' payout. */
-export function addEngineCommands(program: Command, cli: CliContext): void {
+/** `requests`: a client's recent /pos/v10 calls, as the request log recorded them. */
+export function addRequestLogCommands(program: Command, cli: CliContext): void {
   program
     .command('requests')
     .description("a client's recent /pos/v10 calls, newest first, with polls that came sooner than pollDelayInMs and calls accepted outside the contract flagged")
@@ -37,16 +36,5 @@ export function addEngineCommands(program: Command, cli: CliContext): void {
         ],
         { json: opts.json, none: `no calls recorded for client ${opts.client}` },
       );
-    });
-
-  program
-    .command('payout')
-    .description("the stores' payout (it also runs daily at 00:00 UTC platform time)")
-    .command('run')
-    .description('pay every store out now: its balance (captured minus refunded since the last payout) goes to 0')
-    .action(async () => {
-      const { db, clock } = await cli.session();
-      const stores = await new Payouts(db, clock).payOutNow();
-      cli.out.write(`paid out ${stores} store${stores === 1 ? '' : 's'}\n`);
     });
 }

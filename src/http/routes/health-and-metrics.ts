@@ -1,13 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { millisecondsSinceReceived } from '../plugins/request-context.js';
 import { RequestDurations } from '../request-durations.js';
 
-/** Readiness, and Prometheus metrics: request durations by route and status, and Node's own figures. */
-export const operationRoutes = fp(async (app: FastifyInstance) => {
+export interface HealthAndMetricsDeps {
+  /** The platform's own figures (Platform.metrics). */
+  metrics: readonly Metric[];
+}
+
+/**
+ * Readiness, and Prometheus metrics: request durations by route and status, the platform's own figures, and
+ * Node's.
+ */
+export const healthAndMetrics = ({ metrics }: HealthAndMetricsDeps) => fp(async (app: FastifyInstance) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  for (const metric of metrics) registry.registerMetric(metric);
   const durations = new RequestDurations();
   registry.registerMetric(durations.asMetric());
 
@@ -24,4 +33,4 @@ export const operationRoutes = fp(async (app: FastifyInstance) => {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
-}, { name: 'operations' });
+}, { name: 'health-and-metrics' });

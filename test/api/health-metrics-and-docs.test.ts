@@ -17,7 +17,7 @@ const V10_OPERATIONS = [
 ];
 
 for (const engine of ENGINES) {
-  describe(`operations (${engine})`, () => {
+  describe(`health, metrics and docs (${engine})`, () => {
     test('healthz answers 200', async (t) => {
       const { app } = await startPlatform(t, engine);
       const response = await app.inject({ method: 'GET', url: '/healthz' });

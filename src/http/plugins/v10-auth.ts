@@ -5,9 +5,8 @@ import { isClientSystemVersion, isVatNumber } from '../../domain/ids.js';
 import { isValidText } from '../../domain/valid-chars.js';
 import type { AccessSnapshot } from '../../services/access.js';
 import type { Caller } from '../../services/caller.js';
-import type { Idempotency } from '../../services/idempotency.js';
-import type { Db } from '../../store/database.js';
 import type { TokenClaims, TokenService } from '../../services/tokens.js';
+import { bearerToken } from './bearer-token.js';
 import { sendError } from './error-handler.js';
 
 const SYSTEM_VERSION = 'x-mobilepay-client-system-version';
@@ -51,11 +50,6 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 };
 
 type Check = { ok: true; caller: Caller } | { ok: false; error: ErrorName };
-
-const bearerToken = (request: FastifyRequest): string | undefined => {
-  const authorization = request.headers.authorization;
-  return authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
-};
 
 /** The header values a caller is made of. */
 interface CallerHeaders {
@@ -152,30 +146,4 @@ export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenServi
 }
 
 /** The idempotency key of a call that passed the checks above on an idempotent route. */
-const idempotencyKeyOf = (request: FastifyRequest): string => header(request, IDEMPOTENCY_KEY)!;
-
-/**
- * Runs a creating POST through the idempotency mechanism (SPEC §2.4): the key is scoped to the calling
- * integrator and the endpoint ("POST /pos/v10/payments"), and a retry answers the first call's response.
- */
-export async function createIdempotently<T>(idempotency: Idempotency, request: FastifyRequest, create: (trx: Db) => Promise<T>): Promise<T> {
-  const { caller } = request;
-  const endpoint = `${request.method} ${request.routeOptions.url}`;
-  const result = await idempotency.run({ integratorId: caller.integratorId, endpoint, key: idempotencyKeyOf(request), body: request.body }, create);
-  return result.body;
-}
-
-/**
- * A valid access token and nothing else, its claims on `request.claims`: the sandbox's user simulation (MobilePay's
- * sandbox asked no v10 headers there: it acts as the customer, not on behalf of a merchant) and the
- * integrator's dashboard (which shows the client its own calls).
- */
-export function requireAccessToken(scope: FastifyInstance, tokens: TokenService): void {
-  scope.decorateRequest('claims', null as unknown as TokenClaims);
-  scope.addHook('onRequest', async (request, reply) => {
-    const token = bearerToken(request);
-    const claims = token ? await tokens.verify(token) : null;
-    if (!claims) return sendError(request, reply, 'UNAUTHORIZED');
-    request.claims = claims;
-  });
-}
+export const idempotencyKeyOf = (request: FastifyRequest): string => header(request, IDEMPOTENCY_KEY)!;
