@@ -10,7 +10,7 @@ import { DueTimers } from './jobs/due-timers.js';
 import { DEFAULT_DELIVERY_LIMITS, NotificationDeliveries, type DeliveryLimits } from './jobs/notification-deliveries.js';
 import { CallbackUrlRule } from './services/callback-urls.js';
 import { AccessSnapshot } from './services/access.js';
-import { CustomerApp } from './services/customer-app.js';
+import { CustomerSide } from './services/customer-side.js';
 import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
 import { Onboarding } from './services/onboarding.js';
@@ -46,7 +46,7 @@ export interface Platform {
   idempotency: Idempotency;
   payments: PaymentsService;
   refunds: RefundsService;
-  customerApp: CustomerApp;
+  customerSide: CustomerSide;
   wallet: Wallet;
   /** The notification delivery worker: woken by check-ins and the sandbox clock, polling once started. */
   deliveries: NotificationDeliveries;
@@ -114,7 +114,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       options.logger?.warn({ err }, 'notification delivery failed'),
     );
     const notifications = new Notifications(clock, () => deliveries.wake());
-    const customerApp = new CustomerApp(db, clock, timings, notifications);
+    const customerSide = new CustomerSide(db, clock, timings, notifications);
     const requestLog = new RequestLog(db, clock, pollDelayMs);
     return {
       config,
@@ -132,11 +132,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       idempotency: new Idempotency(db, clock),
       payments,
       refunds,
-      customerApp,
+      customerSide,
       wallet: new Wallet(db, clock),
       sandboxClock,
       deliveries,
-      dueTimers: new DueTimers(db, clock, payments, refunds, customerApp, payouts),
+      dueTimers: new DueTimers(db, clock, payments, refunds, customerSide, payouts),
       requestLog,
       metrics: [paymentChangeDelays(db)].filter((metric) => metric !== undefined),
       async close() {

@@ -95,14 +95,14 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Each plugin gets the part of the platform it uses, and nothing else.
-  const { config, tokens, access, requestLog, idempotency, customerApp } = platform;
+  const { config, tokens, access, requestLog, idempotency, customerSide } = platform;
   await app.register(integratorAuthenticationRoutes({ tokens, issuer: platform.issuer }), { prefix: '/integrator-authentication' });
   await app.register(
     async (v10) => {
       requireIntegratorCall(v10, tokens, access);
       recordCalls(v10, requestLog);
       await v10.register(storeRoutes({ stores: platform.stores }));
-      await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerApp, pollDelayMs: config.pollDelayMs }));
+      await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerSide, pollDelayMs: config.pollDelayMs }));
       await v10.register(paymentRoutes({ payments: platform.payments, idempotency }));
       await v10.register(refundRoutes({ refunds: platform.refunds, idempotency }));
     },
@@ -111,10 +111,10 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(dashboardRoutes({ tokens, requestLog }), { prefix: '/dashboard/api' });
   await servePage(app, 'dashboard');
   if (config.sandbox) {
-    await app.register(userSimulationRoutes({ tokens, customerApp }), { prefix: '/pos/app/usersimulation' });
+    await app.register(userSimulationRoutes({ tokens, customerSide }), { prefix: '/pos/app/usersimulation' });
     const { adminToken, clock, sandboxClock, dueTimers, deliveries } = platform;
     await app.register(sandboxRoutes({ adminToken, clock, sandboxClock, dueTimers, deliveries }), { prefix: '/sandbox' });
-    await app.register(walletRoutes({ wallet: platform.wallet, customerApp }), { prefix: '/app/api' });
+    await app.register(walletRoutes({ wallet: platform.wallet, customerSide }), { prefix: '/app/api' });
     await servePage(app, 'app');
   }
 

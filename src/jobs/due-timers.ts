@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { CustomerApp } from '../services/customer-app.js';
+import type { CustomerSide } from '../services/customer-side.js';
 import type { PaymentsService } from '../services/payments.js';
 import type { Payouts } from '../services/payouts.js';
 import type { RefundsService } from '../services/refunds.js';
@@ -36,7 +36,7 @@ export class DueTimers {
     private readonly clock: Clock,
     private readonly payments: PaymentsService,
     private readonly refunds: RefundsService,
-    private readonly customers: CustomerApp,
+    private readonly customers: CustomerSide,
     private readonly payouts: Payouts,
   ) {}
 

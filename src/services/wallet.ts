@@ -15,7 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * What the wallet app shows a customer (SPEC §9 `/app`): their profile, a check-in waiting for a payment and
- * their payments. The wallet's actions are the customer app's own (CustomerApp); this only reads.
+ * their payments. The wallet's actions are the customer side's own (CustomerSide); this only reads.
  */
 export class Wallet {
   constructor(

@@ -7,14 +7,14 @@ import { AcceptPaymentRequest, CancelPaymentByUserRequest, UserCheckInRequest } 
 const tags = ['User Simulation'];
 const response = { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 401, 404, 409, 500]) };
 
-export type UserSimulationRouteDeps = Pick<Platform, 'tokens' | 'customerApp'>;
+export type UserSimulationRouteDeps = Pick<Platform, 'tokens' | 'customerSide'>;
 
 /**
  * MobilePay's sandbox user simulation (SPEC §8): the integrator acts as the customer's phone. Each call is the
- * customer app's own operation, through the same state machine; nothing here shortcuts it.
+ * customer side's own operation, through the same state machine; nothing here shortcuts it.
  */
 export const userSimulationRoutes =
-  ({ tokens, customerApp }: UserSimulationRouteDeps): FastifyPluginAsyncTypebox =>
+  ({ tokens, customerSide }: UserSimulationRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     requireAccessToken(app, tokens);
 
@@ -22,7 +22,7 @@ export const userSimulationRoutes =
       '/checkin',
       { schema: { operationId: 'UserSimulationCheckin', summary: 'Checks in a user at a PoS.', tags, body: UserCheckInRequest, response } },
       async (request, reply) => {
-        await customerApp.checkIn(request.body.beaconId, request.body.phoneNumber);
+        await customerSide.checkIn(request.body.beaconId, request.body.phoneNumber);
         return reply.code(200).send();
       },
     );
@@ -39,7 +39,7 @@ export const userSimulationRoutes =
         },
       },
       async (request, reply) => {
-        await customerApp.acceptPayment(request.body.beaconId, request.body.phoneNumber);
+        await customerSide.acceptPayment(request.body.beaconId, request.body.phoneNumber);
         return reply.code(200).send();
       },
     );
@@ -56,7 +56,7 @@ export const userSimulationRoutes =
         },
       },
       async (request, reply) => {
-        await customerApp.cancelPayment(request.body.beaconId);
+        await customerSide.cancelPayment(request.body.beaconId);
         return reply.code(200).send();
       },
     );

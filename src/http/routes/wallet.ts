@@ -6,15 +6,15 @@ import { WalletCheckInRequest, WalletPaymentParams, WalletResponse, WalletUserPa
 const tags = ['Wallet'];
 const actionResponse = { 200: EmptyResponse, ...errorResponses(ErrorResponse, [400, 404, 409]) };
 
-export type WalletRouteDeps = Pick<Platform, 'wallet' | 'customerApp'>;
+export type WalletRouteDeps = Pick<Platform, 'wallet' | 'customerSide'>;
 
 /**
  * The wallet app's API (SPEC §9 `/app`): a sandbox customer's phone. Like the user simulation it acts as the
- * customer, through the customer app's operations and the same state machine; it asks for no token, since the
+ * customer, through the customer side's operations (CustomerSide) and the same state machine; it asks for no token, since the
  * customers it acts for are the sandbox's test users.
  */
 export const walletRoutes =
-  ({ wallet, customerApp }: WalletRouteDeps): FastifyPluginAsyncTypebox =>
+  ({ wallet, customerSide }: WalletRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/users',
@@ -42,22 +42,22 @@ export const walletRoutes =
         schema: { operationId: 'WalletCheckIn', summary: 'Checks the customer in at a beacon.', tags, params: WalletUserParams, body: WalletCheckInRequest, response: actionResponse },
       },
       async (request, reply) => {
-        await customerApp.checkIn(request.body.beaconId, request.params.phoneNumber);
+        await customerSide.checkIn(request.body.beaconId, request.params.phoneNumber);
         return reply.code(200).send();
       },
     );
 
-    // The customer's two answers to a payment issued to them, each the customer app's own operation.
+    // The customer's two answers to a payment issued to them, each the customer side's own operation.
     const answers = [
-      { answer: 'accept', operationId: 'WalletAccept', summary: 'The customer accepts a payment issued to them.', run: customerApp.acceptOwnPayment },
-      { answer: 'decline', operationId: 'WalletDecline', summary: 'The customer declines a payment on their phone.', run: customerApp.declineOwnPayment },
+      { answer: 'accept', operationId: 'WalletAccept', summary: 'The customer accepts a payment issued to them.', run: customerSide.acceptOwnPayment },
+      { answer: 'decline', operationId: 'WalletDecline', summary: 'The customer declines a payment on their phone.', run: customerSide.declineOwnPayment },
     ] as const;
     for (const { answer, operationId, summary, run } of answers) {
       app.post(
         `/users/:phoneNumber/payments/:paymentId/${answer}`,
         { schema: { operationId, summary, tags, params: WalletPaymentParams, response: actionResponse } },
         async (request, reply) => {
-          await run.call(customerApp, request.params.paymentId, request.params.phoneNumber);
+          await run.call(customerSide, request.params.paymentId, request.params.phoneNumber);
           return reply.code(200).send();
         },
       );

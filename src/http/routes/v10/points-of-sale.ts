@@ -16,10 +16,10 @@ import {
 const tags = ['Point Of Sales'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
-export type PointOfSaleRouteDeps = Pick<Platform, 'pointsOfSale' | 'idempotency' | 'customerApp'> & Pick<Config, 'pollDelayMs'>;
+export type PointOfSaleRouteDeps = Pick<Platform, 'pointsOfSale' | 'idempotency' | 'customerSide'> & Pick<Config, 'pollDelayMs'>;
 
 export const pointOfSaleRoutes =
-  ({ pointsOfSale, idempotency, customerApp, pollDelayMs }: PointOfSaleRouteDeps): FastifyPluginAsyncTypebox =>
+  ({ pointsOfSale, idempotency, customerSide, pollDelayMs }: PointOfSaleRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/pointofsales',
@@ -106,7 +106,7 @@ export const pointOfSaleRoutes =
       },
       async (request) => {
         const pos = await pointsOfSale.loadOwned(request.caller, request.params.posid, 'queryPos');
-        const customer = await customerApp.checkedInOn(pos);
+        const customer = await customerSide.checkedInOn(pos);
         return customer ? { isUserCheckedIn: true, ...customer, pollDelayInMs: pollDelayMs } : { isUserCheckedIn: false, pollDelayInMs: pollDelayMs };
       },
     );

@@ -16,11 +16,11 @@ import type { Notifications } from './notifications.js';
 import { changeState, untilSaved } from './state-change.js';
 
 /**
- * The customer's side (SPEC §4, §8): check in at a beacon, accept or cancel the payment on the phone. The
- * sandbox user simulation and the wallet app both call these, so they go through the same state machine as
- * everything else.
+ * The customer's side of a payment (SPEC §4, §8): check in at a beacon, accept or cancel the payment on the
+ * phone, and what the integrator may see of it (who is checked in on a PoS). The sandbox user simulation and the
+ * wallet app both act through these, so they go through the same state machine as everything else.
  */
-export class CustomerApp {
+export class CustomerSide {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
