@@ -51,8 +51,8 @@ export class Idempotency {
         return { body: stored.responseBody as T, replayed: true };
       }
       const body = await operation(trx);
-      // Every creating POST of v10 answers 200; the status is stored for completeness of the record.
-      await idempotencyKeysRepository.saveResponse(trx, request, 200, body);
+      // Every creating POST of v10 answers 200, so the body is all a retry needs.
+      await idempotencyKeysRepository.saveResponse(trx, request, body);
       return { body, replayed: false };
     });
   }

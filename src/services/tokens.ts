@@ -123,16 +123,7 @@ export class TokenService {
     const now = this.clock.wallNow();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
-    await this.db.transaction().execute(async (trx) => {
-      await signingKeysRepository.retireAllActive(trx, now);
-      await signingKeysRepository.insert(trx, {
-        kid,
-        private_jwk: JSON.stringify(privateJwk),
-        public_jwk: JSON.stringify(publicJwk),
-        created_at: now,
-        retired_at: null,
-      });
-    });
+    await this.db.transaction().execute((trx) => signingKeysRepository.rotateTo(trx, { kid, privateJwk, publicJwk, createdAt: now, retiredAt: null }));
     this.#keysLoadedAt = -Infinity;
     return kid;
   }
@@ -163,7 +154,7 @@ export class TokenService {
     // Read per issue (tokens are requested rarely) so a rotation by another process takes effect at once.
     const signing = await signingKeysRepository.findActive(this.db);
     if (!signing) throw new Error('no signing key: ensureSigningKey() was not called at start');
-    const key = await importJWK(JSON.parse(signing.private_jwk) as JWK, ALG);
+    const key = await importJWK(signing.privateJwk, ALG);
     const nowSeconds = Math.floor(this.clock.wallNow() / 1000);
     const token = await new SignJWT({
       client_id: clientId,
@@ -251,7 +242,7 @@ export class TokenService {
   /** The public keys that may verify unexpired tokens, as a JWK Set. */
   async jwks(): Promise<{ keys: JWK[] }> {
     const keys = await signingKeysRepository.listVerifying(this.db, this.#oldestUsefulRetirement());
-    return { keys: keys.map((k) => JSON.parse(k.public_jwk) as JWK) };
+    return { keys: keys.map((k) => k.publicJwk) };
   }
 
   #oldestUsefulRetirement(): number {
@@ -276,7 +267,7 @@ export class TokenService {
     this.#keysLoadedAt = this.clock.wallNow();
     const rows = await signingKeysRepository.listVerifying(this.db, this.#oldestUsefulRetirement());
     const keys = new Map<string, VerifyingKey>();
-    for (const row of rows) keys.set(row.kid, { kid: row.kid, key: await importJWK(JSON.parse(row.public_jwk) as JWK, ALG) });
+    for (const row of rows) keys.set(row.kid, { kid: row.kid, key: await importJWK(row.publicJwk, ALG) });
     this.#keys = keys;
   }
 }

@@ -6,6 +6,7 @@ import * as wallet from './migrations/0003-wallet.js';
 import * as deliveries from './migrations/0004-deliveries.js';
 import * as access from './migrations/0005-access.js';
 import * as paymentChanges from './migrations/0006-payment-changes.js';
+import * as idempotencyStatus from './migrations/0007-idempotency-status.js';
 
 /** Migrations are listed in code (not read from a folder), so the compiled build and tests see the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-deliveries': deliveries,
   '0005-access': access,
   '0006-payment-changes': paymentChanges,
+  '0007-idempotency-status': idempotencyStatus,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -128,7 +128,6 @@ export interface IdempotencyKeyTable {
   endpoint: string;
   idempotency_key: string;
   request_hash: string;
-  response_status: number;
   response_body: string;
   created_at: number;
 }
@@ -300,5 +299,4 @@ export interface PlatformStateTable {
 }
 
 
-export type SigningKey = Selectable<SigningKeyTable>;
 export type PointOfSaleRow = Selectable<PointOfSaleTable>;

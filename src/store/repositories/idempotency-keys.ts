@@ -19,14 +19,14 @@ export interface ClaimedKey {
 const claimKey = compiledOnce((db) =>
   db
     .insertInto('idempotency_keys')
-    .values({ integrator_id: '', endpoint: '', idempotency_key: '', request_hash: '', response_status: 0, response_body: '', created_at: 0 })
+    .values({ integrator_id: '', endpoint: '', idempotency_key: '', request_hash: '', response_body: '', created_at: 0 })
     .onConflict((oc) => oc.columns(['integrator_id', 'endpoint', 'idempotency_key']).doNothing())
     .returning('idempotency_key'),
 );
 const saveKeyResponse = compiledOnce((db) =>
   db
     .updateTable('idempotency_keys')
-    .set({ response_status: 0, response_body: '' })
+    .set({ response_body: '' })
     .where('integrator_id', '=', '')
     .where('endpoint', '=', '')
     .where('idempotency_key', '=', ''),
@@ -38,8 +38,8 @@ export const idempotencyKeysRepository = {
    * of the same key waits here until the first transaction ends, which is what serializes retries.
    */
   async claim(db: Db, scope: IdempotencyScope, requestHash: string, at: number): Promise<boolean> {
-    // An unanswered claim: response_status 0 and an empty body until saveResponse.
-    const rows = await claimKey(db, [scope.integratorId, scope.endpoint, scope.key, requestHash, 0, '', at]);
+    // An unanswered claim: an empty body until saveResponse.
+    const rows = await claimKey(db, [scope.integratorId, scope.endpoint, scope.key, requestHash, '', at]);
     return rows.length === 1;
   },
 
@@ -56,8 +56,8 @@ export const idempotencyKeysRepository = {
   },
 
   /** Saves the response to replay for a retry, as JSON. */
-  async saveResponse(db: Db, scope: IdempotencyScope, status: number, body: unknown): Promise<void> {
-    await saveKeyResponse(db, [status, JSON.stringify(body), scope.integratorId, scope.endpoint, scope.key]);
+  async saveResponse(db: Db, scope: IdempotencyScope, body: unknown): Promise<void> {
+    await saveKeyResponse(db, [JSON.stringify(body), scope.integratorId, scope.endpoint, scope.key]);
   },
 
   async purgeOlderThan(db: Db, before: number): Promise<number> {
