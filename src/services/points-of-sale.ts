@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Clock } from '../clock.js';
 import { owned, ownStore, type OwnedOperation } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
@@ -8,6 +9,7 @@ import type { Db } from '../store/database.js';
 import { UniqueViolation } from '../store/constraint-violation.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
 import { pointsOfSaleRepository } from '../store/repositories/points-of-sale.js';
+import type { PosResponse } from '../http/schemas/points-of-sale.js';
 import type { Caller } from './caller.js';
 import type { MerchantDirectory } from './access.js';
 
@@ -22,16 +24,7 @@ export interface CreatePosInput {
 }
 
 /** A PoS as the v10 contract's `PosResponse` names it. */
-export interface PosView {
-  posId: string;
-  merchantPosId: string;
-  storeId: string;
-  name: string;
-  beaconId: string;
-  callbackAlias?: string | null;
-  supportedBeaconTypes: BeaconType[];
-  requirePaymentBeforeCheckin: boolean;
-}
+export type PosView = Static<typeof PosResponse>;
 
 export interface PosQuery {
   storeId?: string;

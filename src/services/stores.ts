@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import { ownStore } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
 import { isMerchantBrandId } from '../domain/ids.js';
@@ -5,6 +6,7 @@ import { isValidText } from '../domain/valid-chars.js';
 import type { Db } from '../store/database.js';
 import type { Store } from '../domain/merchant.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
+import type { StoreResponse } from '../http/schemas/stores.js';
 import type { Caller } from './caller.js';
 import type { MerchantDirectory } from './access.js';
 
@@ -14,7 +16,7 @@ export interface StoreFilter {
 }
 
 /** A store as the v10 contract's `StoreResponse` names it. */
-export type StoreView = Omit<Store, 'merchantId' | 'activated'>;
+export type StoreView = Static<typeof StoreResponse>;
 
 const toView = (s: Store): StoreView => ({
   storeId: s.storeId,
