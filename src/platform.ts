@@ -15,6 +15,7 @@ import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
 import { Onboarding } from './services/onboarding.js';
 import { Notifications } from './services/notifications.js';
+import { PaymentPolls } from './services/payment-polls.js';
 import { PaymentsService } from './services/payments.js';
 import { Payouts } from './services/payouts.js';
 import { PointsOfSaleService } from './services/points-of-sale.js';
@@ -45,6 +46,8 @@ export interface Platform {
   pointsOfSale: PointsOfSaleService;
   idempotency: Idempotency;
   payments: PaymentsService;
+  /** The polling read model: answers to GET /pos/v10/payments/{id}, from memory where it may. */
+  paymentPolls: PaymentPolls;
   refunds: RefundsService;
   customerSide: CustomerSide;
   wallet: Wallet;
@@ -108,7 +111,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     await payouts.ensureScheduled();
 
     const { timings, pollDelayMs } = config;
-    const payments = new PaymentsService(db, clock, access, timings, pollDelayMs);
+    const payments = new PaymentsService(db, clock, access, timings);
     const refunds = new RefundsService(db, clock, access, timings, pollDelayMs);
     const deliveries = new NotificationDeliveries(db, clock, callbackUrls, { ...DEFAULT_DELIVERY_LIMITS, ...options.deliveryLimits }, (err) =>
       options.logger?.warn({ err }, 'notification delivery failed'),
@@ -131,6 +134,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       pointsOfSale: new PointsOfSaleService(db, clock, access),
       idempotency: new Idempotency(db, clock),
       payments,
+      paymentPolls: new PaymentPolls(db, access, pollDelayMs),
       refunds,
       customerSide,
       wallet: new Wallet(db, clock),

@@ -103,7 +103,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       recordCalls(v10, requestLog);
       await v10.register(storeRoutes({ stores: platform.stores }));
       await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerSide, pollDelayMs: config.pollDelayMs }));
-      await v10.register(paymentRoutes({ payments: platform.payments, idempotency }));
+      await v10.register(paymentRoutes({ payments: platform.payments, paymentPolls: platform.paymentPolls, idempotency }));
       await v10.register(refundRoutes({ refunds: platform.refunds, idempotency }));
     },
     { prefix: '/pos/v10' },

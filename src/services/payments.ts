@@ -1,10 +1,8 @@
-import type { Static } from '@sinclair/typebox';
 import type { Clock } from '../clock.js';
 import type { EngineTimings } from '../config.js';
 import { CreationOrder } from '../domain/creation-order.js';
 import { owned, type OwnedOperation } from '../domain/access-guard.js';
 import { DomainError } from '../domain/errors.js';
-import { fromMinorUnits } from '../domain/money.js';
 import { newId } from '../domain/ids.js';
 import type { PaymentDetails, PaymentRecord, PaymentRef, StatusTimes } from '../domain/payment.js';
 import {
@@ -16,7 +14,6 @@ import {
   type PaymentFlow,
   type PaymentStatus,
 } from '../domain/payment-state.js';
-import type { QueryPaymentResponse } from '../http/schemas/payments.js';
 import type { Db } from '../store/database.js';
 import { UniqueViolation } from '../store/constraint-violation.js';
 import { balancesRepository } from '../store/repositories/balances.js';
@@ -31,9 +28,6 @@ import type { MerchantDirectory } from './access.js';
 import { minorUnitsOf, paymentDetails, validateOrderId, type PaymentDetailsInput } from './payment-details.js';
 import { changeState } from './state-change.js';
 
-/** A payment as the v10 contract's `QueryPaymentResponse` names it. */
-export type PaymentView = Static<typeof QueryPaymentResponse>;
-
 export interface PaymentQuery {
   posId?: string;
   orderId?: string;
@@ -42,39 +36,15 @@ export interface PaymentQuery {
 
 const LISTED_WITHOUT_STATE: readonly PaymentStatus[] = [...ACTIVE_PAYMENT_STATUSES, 'Reserved'];
 
-export function toPaymentView(p: PaymentRecord, pollDelayInMs: number): PaymentView {
-  return {
-    paymentId: p.paymentId,
-    posId: p.posId,
-    orderId: p.orderId,
-    amount: p.amount === null ? null : fromMinorUnits(p.amount),
-    currencyCode: p.currencyCode,
-    restrictions: p.restrictions,
-    merchantPaymentLabel: p.merchantPaymentLabel,
-    plannedCaptureDelay: p.plannedCaptureDelay,
-    status: p.status,
-    // Per the contract a missing token means "not looked up yet"; we look them up when a customer is paired.
-    ...(p.customerPhone !== null
-      ? { customerToken: p.customerToken ?? '', customerReceiptToken: p.customerReceiptToken ?? '', loyaltyIds: p.loyaltyIds ?? [] }
-      : {}),
-    ...(p.expiresAt !== null ? { paymentExpiresAt: new Date(p.expiresAt).toISOString() } : {}),
-    ...(p.status === 'Reserved' ? { partialCapturePossible: p.partialCapturePossible ?? false } : {}),
-    pollDelayInMs,
-  };
-}
-
 /** The integrator's side of payments: initiate, prepare, ready, query, capture, cancel (SPEC §3). */
 export class PaymentsService {
   readonly #creationOrder = new CreationOrder();
-  /** Views of payments as read; a record is never changed, so its view stays right for as long as it lives. */
-  readonly #views = new WeakMap<PaymentRecord, PaymentView>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly merchants: MerchantDirectory,
     private readonly timings: EngineTimings,
-    private readonly pollDelayMs: number,
   ) {}
 
   initiate(trx: Db, caller: Caller, input: PaymentDetailsInput & { posId: string; orderId: string }): Promise<{ paymentId: string }> {
@@ -94,25 +64,6 @@ export class PaymentsService {
       decide: (payment) => decidePayment(payment.status, 'ready'),
       move: (trx, payment, to) => paymentsRepository.markReady(trx, payment, to, details, this.#activity()),
     });
-  }
-
-  /**
-   * The polling read. When the payment cache holds the payment, it answers without waiting: no promise on the
-   * most frequent call. A payment kept in the cache keeps its view too, so a repeated poll builds nothing.
-   */
-  get(caller: Caller, paymentId: string): PaymentView | Promise<PaymentView> {
-    const cached = paymentsRepository.findCached(this.db, paymentId);
-    if (cached) return this.#viewOf(owned('queryPayment', cached, caller.integratorId, this.merchants.merchantIdOf(caller.merchantVat)));
-    return this.#loadOwned(this.db, caller, paymentId, 'queryPayment').then((payment) => this.#viewOf(payment));
-  }
-
-  #viewOf(payment: PaymentRecord): PaymentView {
-    let view = this.#views.get(payment);
-    if (!view) {
-      view = toPaymentView(payment, this.pollDelayMs);
-      this.#views.set(payment, view);
-    }
-    return view;
   }
 
   /**

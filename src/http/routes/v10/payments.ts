@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { Platform } from '../../../platform.js';
 import { createIdempotently } from './idempotent-route.js';
-import { serializedOnce } from '../../serialized-once.js';
 import { EmptyResponse, ErrorResponse, IdempotentV10Headers, V10Headers, errorResponses } from '../../schemas/common.js';
 import {
   InitiatePaymentRequest,
@@ -18,13 +18,16 @@ import {
 const tags = ['Payments'];
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
-export type PaymentRouteDeps = Pick<Platform, 'payments' | 'idempotency'>;
+export type PaymentRouteDeps = Pick<Platform, 'payments' | 'paymentPolls' | 'idempotency'>;
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
+const sendJson = (reply: FastifyReply, text: string): void => {
+  reply.type(JSON_UTF8).send(text);
+};
 
 export const paymentRoutes =
-  ({ payments, idempotency }: PaymentRouteDeps): FastifyPluginAsyncTypebox =>
+  ({ payments, paymentPolls, idempotency }: PaymentRouteDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const sendPayment = serializedOnce();
-
     app.post(
       '/payments',
       {
@@ -91,11 +94,12 @@ export const paymentRoutes =
           response: { 200: QueryPaymentResponse, ...errorResponses(ErrorResponse, [400, 401, 403, 404, 500]) },
         },
       },
-      // Not async: a poll answered from memory is sent without a promise (see PaymentService.get).
+      // Not async: a poll answered from memory is sent without a promise (services/payment-polls.ts). The answer
+      // is JSON text already; Fastify sends a string with a JSON content type as it is.
       (request, reply) => {
-        const view = payments.get(request.caller, request.params.paymentid);
-        if (view instanceof Promise) return view.then((loaded) => sendPayment(reply, loaded));
-        sendPayment(reply, view);
+        const answer = paymentPolls.fromMemory(request.caller, request.params.paymentid);
+        if (answer === undefined) return paymentPolls.load(request.caller, request.params.paymentid).then((loaded) => sendJson(reply, loaded));
+        sendJson(reply, answer);
       },
     );
 
