@@ -21,7 +21,8 @@ const epochMs = () => performance.timeOrigin + performance.now();
 
 /**
  * Payments as last read, so a poll (`GET /pos/v10/payments/{id}`, the most frequent call) is answered without a
- * query. It holds records, mapped from their row once when loaded, so a cached poll maps nothing.
+ * query. It holds records, mapped from their row once when loaded, so a cached poll maps nothing. The polling
+ * read model (services/payment-polls.ts) reads it; that file gives the whole picture, this one the mechanism.
  *
  * What drops an entry:
  * - every write of a payment by this process, before the write runs;
