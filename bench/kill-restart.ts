@@ -21,6 +21,11 @@ import { freePort, REPO_ROOT } from './processes.js';
 const HOST = '127.0.0.1';
 const ALIAS = 'soak-notify';
 const AMOUNT_MINOR = 1250;
+/** Every captured payment is partly refunded; the refund is captured by its timer (REFUND_AUTO_CAPTURE_MS). */
+const REFUND_MINOR = 300;
+const REFUND_AUTO_CAPTURE_MS = 1000;
+/** How long the refunds' timers get to fire once the load has stopped. */
+const TIMER_WAIT_MS = 30_000;
 const CALL_TIMEOUT_MS = 5000;
 /** A call is retried this many times at most (MobilePay: 5); the victim's restart is what it waits out. */
 const MAX_TRIES = 60;
@@ -75,6 +80,8 @@ export async function runKillRestart(options: KillRestartOptions): Promise<KillR
     SANDBOX: 'true',
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     LOG_LEVEL: 'warn',
+    // Timers fire during the run, across the kills: each refund is captured by its own a second after it is made.
+    REFUND_AUTO_CAPTURE_MS: String(REFUND_AUTO_CAPTURE_MS),
     // Both behind one (imagined) balancer: each accepts the other's tokens.
     PUBLIC_URL: 'http://pos.soak.test',
   };
@@ -178,8 +185,8 @@ interface Answer {
 /** A v10 client that retries as MobilePay asked, and remembers what the platform acknowledged. */
 class Client {
   readonly problems: string[] = [];
-  /** Payments whose whole flow was acknowledged: created (by this key and order id) and captured. */
-  readonly completed: Array<{ paymentId: string; orderId: string; idempotencyKey: string }> = [];
+  /** Payments whose whole flow was acknowledged: created (by this key and order id), captured and refunded. */
+  readonly completed: Array<{ paymentId: string; orderId: string; idempotencyKey: string; refundId: string }> = [];
   retries = 0;
   #next = 0;
 
@@ -226,7 +233,7 @@ class Client {
     return { posId, beaconId: read.body.beaconId as string };
   }
 
-  /** initiate → check in → accept → capture; any answer but the flow's own is a problem. */
+  /** initiate → check in → accept → capture → refund; any answer but the flow's own is a problem. */
   async flow(pos: Pos): Promise<void> {
     try {
       const orderId = `order-${randomUUID().slice(0, 12)}`;
@@ -244,7 +251,10 @@ class Client {
       }
       const captured = await this.send('POST', `/pos/v10/payments/${paymentId}/capture`, { amount: AMOUNT_MINOR / 100 });
       if (captured.status !== 200) return this.#problem(`capture of ${paymentId}`, captured);
-      this.completed.push({ paymentId, orderId, idempotencyKey });
+      const refund = { paymentId, refundOrderId: `refund-${orderId}`, amount: REFUND_MINOR / 100, currencyCode: 'DKK' };
+      const refunded = await this.send('POST', '/pos/v10/refunds', refund, randomUUID());
+      if (refunded.status !== 200) return this.#problem(`refund of ${paymentId}`, refunded);
+      this.completed.push({ paymentId, orderId, idempotencyKey, refundId: refunded.body.refundId as string });
     } catch (error) {
       if (!(error instanceof Unanswered)) throw error;
       this.problems.push(error.message);
@@ -279,26 +289,47 @@ async function checkDatabase(databaseUrl: string, client: Client): Promise<strin
     const problems: string[] = [];
     const doubled = await db.query<{ order_id: string; n: number }>('select order_id, count(*)::int as n from payments group by order_id having count(*) > 1');
     for (const { order_id, n } of doubled.rows) problems.push(`order ${order_id} has ${n} payments`);
+    const doubledRefunds = await db.query<{ payment_id: string; n: number }>('select payment_id, count(*)::int as n from refunds group by payment_id having count(*) > 1');
+    for (const { payment_id, n } of doubledRefunds.rows) problems.push(`payment ${payment_id} has ${n} refunds`);
 
-    const { rows } = await db.query<{ payment_id: string; order_id: string; status: string; captured_amount: string | null }>(
-      'select payment_id, order_id, status, captured_amount from payments',
+    const { rows } = await db.query<{ payment_id: string; order_id: string; status: string; captured_amount: string | null; refunded_amount: string }>(
+      'select payment_id, order_id, status, captured_amount, refunded_amount from payments',
     );
     const byId = new Map(rows.map((row) => [row.payment_id, row]));
     for (const { paymentId, orderId } of client.completed) {
       const row = byId.get(paymentId);
       if (!row) problems.push(`acknowledged payment ${paymentId} is lost`);
-      else if (row.order_id !== orderId || row.status !== 'Captured' || Number(row.captured_amount) !== AMOUNT_MINOR) {
-        problems.push(`acknowledged payment ${paymentId} is ${row.status} (${row.captured_amount}, order ${row.order_id})`);
+      else if (row.order_id !== orderId || row.status !== 'Captured' || Number(row.captured_amount) !== AMOUNT_MINOR || Number(row.refunded_amount) !== REFUND_MINOR) {
+        problems.push(`acknowledged payment ${paymentId} is ${row.status} (${row.captured_amount} captured, ${row.refunded_amount} refunded, order ${row.order_id})`);
       }
     }
-    // The store's money: what it holds plus what it was paid out is what its payments captured.
-    const money = await db.query<{ captured: string; held: string; paid: string }>(
+
+    // Every refund's timer fires, whichever process is alive when it is due, and captures it once.
+    const deadline = Date.now() + TIMER_WAIT_MS;
+    let reserved = Infinity;
+    while (reserved > 0 && Date.now() < deadline) {
+      reserved = (await db.query<{ n: number }>("select count(*)::int as n from refunds where status = 'Reserved'")).rows[0]!.n;
+      if (reserved > 0) await sleep(200);
+    }
+    const refunds = await db.query<{ refund_id: string; status: string; amount: string }>('select refund_id, status, amount from refunds');
+    const refundById = new Map(refunds.rows.map((row) => [row.refund_id, row]));
+    for (const { refundId } of client.completed) {
+      const row = refundById.get(refundId);
+      if (!row) problems.push(`acknowledged refund ${refundId} is lost`);
+      else if (row.status !== 'ExpiredAndCaptured' || Number(row.amount) !== REFUND_MINOR) problems.push(`acknowledged refund ${refundId} is ${row.status} (${row.amount})`);
+    }
+
+    // The store's money: what it holds plus what it was paid out is what its payments captured, less refunds.
+    const money = await db.query<{ captured: string; refunded: string; held: string; paid: string }>(
       `select (select coalesce(sum(captured_amount), 0) from payments where status = 'Captured') as captured,
+              (select coalesce(sum(amount), 0) from refunds where status not like 'Cancelled%') as refunded,
               (select coalesce(sum(balance), 0) from store_balances) as held,
               (select coalesce(sum(amount), 0) from payouts) as paid`,
     );
-    const { captured, held, paid } = money.rows[0]!;
-    if (Number(captured) !== Number(held) + Number(paid)) problems.push(`captured ${captured} but the stores hold ${held} and were paid ${paid}`);
+    const { captured, refunded, held, paid } = money.rows[0]!;
+    if (Number(captured) - Number(refunded) !== Number(held) + Number(paid)) {
+      problems.push(`captured ${captured} and refunded ${refunded}, but the stores hold ${held} and were paid ${paid}`);
+    }
     return problems;
   });
 }
