@@ -24,8 +24,27 @@ function cpuMicros(pid: number): number {
   return ((utime + stime) * 1e6) / USER_HZ;
 }
 
+/** The commit-to-drop delay of the payment cache, from a process's /metrics (a Prometheus histogram). */
+export interface DropDelay {
+  count: number;
+  meanMs: number;
+  /** The upper bound of the bucket holding the 99th percentile. */
+  p99AtMostMs: number;
+}
+
+async function dropDelayOf(base: string): Promise<DropDelay> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (line: RegExp) => Number(line.exec(text)?.[1] ?? NaN);
+  const count = value(/^payment_change_drop_delay_seconds_count (\S+)$/m);
+  const buckets = [...text.matchAll(/^payment_change_drop_delay_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => ({ le: Number(m[1]), n: Number(m[2]) }));
+  const p99 = buckets.find((b) => b.n >= count * 0.99)?.le ?? NaN;
+  return { count, meanMs: (value(/^payment_change_drop_delay_seconds_sum (\S+)$/m) / count) * 1000, p99AtMostMs: p99 * 1000 };
+}
+
 export interface ClusterFigures {
   processes: number;
+  /** Per process, over the whole run: how soon each commit (by any process) was dropped from its cache. */
+  dropDelays: DropDelay[];
   polling: { rps: number; p99: number; non2xx: number; cpuMicrosPerRequest: number[] };
   flows: { flowsPerS: number; p99: number; failures: number; failureReasons: Map<string, number>; cpuMicrosPerFlow: number[] };
 }
@@ -92,10 +111,12 @@ export async function benchCluster(
     const flowed = await together(started, settings.warmupS, (i) =>
       flows(urls[i]!, apis[i]!.token, share(pool, count, i), { ...settings, connections: connectionsOf(settings.connections, count, i) }),
     );
+    const dropDelays = await Promise.all(urls.map(dropDelayOf));
     const failureReasons = new Map<string, number>();
     for (const r of flowed.results) for (const [reason, n] of r.failureReasons) failureReasons.set(reason, (failureReasons.get(reason) ?? 0) + n);
     return {
       processes: count,
+      dropDelays,
       polling,
       flows: {
         flowsPerS: sum(flowed.results.map((r) => r.flowsPerS)),

@@ -309,6 +309,11 @@ async function clusterMain(tmp: string, counts: number[]): Promise<void> {
       ]),
     ]),
   );
+  console.log('');
+  for (const f of figures) {
+    const delays = f.dropDelays.map((d) => `${d.count} drops, mean ${fmt(d.meanMs, 2)} ms, p99 ≤ ${fmt(d.p99AtMostMs, 1)} ms`).join('; ');
+    console.log(`${f.processes} processes: commit-to-drop delay of the payment cache, each process: ${delays}`);
+  }
   for (const f of figures) for (const [reason, n] of f.flows.failureReasons) console.log(`${f.processes} processes: (b) failed ${n}×: ${reason}`);
 }
 

@@ -6,7 +6,7 @@ import { dropDatabase, freshDatabase } from '../helpers/platform.js';
 // Resolved here: the platform processes run src/main.ts through tsx, so the test needs no build.
 const TSX = import.meta.resolve('tsx');
 
-test('two processes on one PostgreSQL, one killed with SIGKILL and restarted 5 times under load: nothing acknowledged is lost or doubled, every refund's timer fires and captures it once, every notification arrives', async (t) => {
+test("two processes on one PostgreSQL, one killed with SIGKILL and restarted 5 times under load: nothing acknowledged is lost or doubled, every refund's timer fires and captures it once, every notification arrives", async (t) => {
   const database = freshDatabase('postgres');
   t.after(() => dropDatabase(database));
   if (database.engine !== 'postgres') throw new Error('unreachable');
