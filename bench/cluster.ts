@@ -6,23 +6,9 @@
  * and what a balancer adds (choosing a process per request) is not what is measured here. The figure that
  * compares across process counts is CPU per request of each platform process, read from /proc.
  */
-import { readFileSync } from 'node:fs';
 import { Api, v10Headers, type Pos } from './api.js';
 import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
-import { startPlatform, stopChild, type Child } from './processes.js';
-
-/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux we run on). */
-const USER_HZ = 100;
-
-/** CPU time (user + system, all threads) the process has used so far, in µs. */
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces; the fields after its closing parenthesis are fixed.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1e6) / USER_HZ;
-}
+import { cpuMicros, startPlatform, stopChild, type Child } from './processes.js';
 
 /** The commit-to-drop delay of the payment cache, from a process's /metrics (a Prometheus histogram). */
 export interface DropDelay {

@@ -20,6 +20,17 @@ export const NODE_FLAGS: string[] = (
   .split(' ')
   .filter(Boolean);
 
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux we run on). */
+const USER_HZ = 100;
+
+/** CPU time (user + system, all threads) the process has used so far, in µs. */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; the fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / USER_HZ;
+}
+
 export interface Child {
   name: string;
   process: ChildProcess;

@@ -28,7 +28,7 @@ import { Api, SEED, v10Headers } from './api.js';
 import { flows, poll, type FlowResult, type LoadSettings, type PollResult } from './load.js';
 import { prepareBaseline, type Baseline } from './baseline.js';
 import { benchCluster, type ClusterFigures } from './cluster.js';
-import { NODE_FLAGS, REPO_ROOT, pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
+import { NODE_FLAGS, REPO_ROOT, cpuMicros, pinLoadGenerator, pinning, startPlatform, startRawServer, stopChild } from './processes.js';
 
 type Engine = 'sqlite' | 'postgres';
 
@@ -39,7 +39,9 @@ interface EngineResult {
   healthz?: PollResult;
   flows: FlowResult;
   /** With BENCH_BASELINE: the baseline build's polling req/s next to this build's, round by round, and its flows. */
-  baseline?: { commit: string; rounds: { platform: number; baseline: number }[]; flows: FlowResult };
+  baseline?: { commit: string; rounds: { platform: number; baseline: number; platformCpu: number; baselineCpu: number }[]; flows: FlowResult };
+  /** CPU µs per poll of the platform process, in the round reported. */
+  cpuMicrosPerPoll: number;
 }
 
 const int = (name: string, fallback: number) => {
@@ -129,13 +131,13 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string, baseline
   const base: Build | undefined = baseline && { name: `baseline ${baseline.commit}`, root: baseline.root, env: platformEnv(engine, tmp, 'baseline') };
   let started = 0;
   /** A platform process of `build` for `use`, stopped afterwards (and by cleanup() while it runs). */
-  const withPlatform = async <T>(build: Build, use: (api: Api) => Promise<T>): Promise<T> => {
+  const withPlatform = async <T>(build: Build, use: (api: Api, pid: number) => Promise<T>): Promise<T> => {
     const name = `platform-${engine}-${process.pid}-${++started}.cpuprofile`;
     const platform = await startPlatform(build.env, cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}`] : [], build.root);
     const stop = () => stopChild(platform.child);
     cleanups.push(stop);
     try {
-      return await use(await Api.connect(platform.url));
+      return await use(await Api.connect(platform.url), platform.child.process.pid!);
     } finally {
       cleanups.splice(cleanups.indexOf(stop), 1);
       await stop();
@@ -143,7 +145,7 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string, baseline
   };
   /** (a) on a fresh process of `build`: the raw ceiling first when asked, then the platform, identical requests. */
   const pollRound = (build: Build, label: string, withRaw: boolean) =>
-    withPlatform(build, async (api) => {
+    withPlatform(build, async (api, pid) => {
       const paymentId = await api.reservedPayment();
       const path = `/pos/v10/payments/${paymentId}`;
       const headers = v10Headers(api.token);
@@ -153,7 +155,11 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string, baseline
         raw = await poll(rawUrl, path, headers, settings);
       }
       log(`${engine}: (a) ${build.name} polling, ${label}`);
-      return { raw, polling: await poll(api.base, path, headers, settings) };
+      // CPU time per poll, read around the measured run only: less moved by the machine's drift than req/s.
+      await poll(api.base, path, headers, { ...settings, durationS: settings.warmupS, warmupS: 0 });
+      const before = cpuMicros(pid);
+      const polling = await poll(api.base, path, headers, { ...settings, warmupS: 0 });
+      return { raw, polling, cpuMicrosPerPoll: (cpuMicros(pid) - before) / (polling.rps * settings.durationS) };
     });
 
   // The machine's speed drifts from one round to the next (a shared VM), and identical platform processes
@@ -165,13 +171,13 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string, baseline
   for (let round = 1; round <= ROUNDS; round++) {
     const label = `round ${round}/${ROUNDS}`;
     log(`${engine}: (a) ${label}: starting a platform process`);
-    const { raw, polling } = await pollRound(current, label, true);
-    const baselinePolling = base && (await pollRound(base, label, false)).polling;
-    rounds.push({ raw: raw!, polling, baselinePolling });
+    const { raw, polling, cpuMicrosPerPoll } = await pollRound(current, label, true);
+    const baselineRound = base && (await pollRound(base, label, false));
+    rounds.push({ raw: raw!, polling, cpuMicrosPerPoll, baseline: baselineRound && { polling: baselineRound.polling, cpuMicrosPerPoll: baselineRound.cpuMicrosPerPoll } });
   }
   const share = (r: Round) => r.polling.rps / r.raw.rps;
   log(`${engine}: (a) shares by round: ${rounds.map((r) => `${fmt(r.polling.rps)}/${fmt(r.raw.rps)} = ${fmt(share(r), 2)}`).join(', ')}`);
-  const { raw, polling } = median(rounds, share);
+  const { raw, polling, cpuMicrosPerPoll } = median(rounds, share);
 
   const flowsOf = (build: Build) =>
     withPlatform(build, async (api) => {
@@ -191,16 +197,17 @@ async function benchEngine(engine: Engine, tmp: string, rawUrl: string, baseline
   const flowResult = await flowsOf(current);
   const comparison = base && {
     commit: baseline!.commit,
-    rounds: rounds.map((r) => ({ platform: r.polling.rps, baseline: r.baselinePolling!.rps })),
+    rounds: rounds.map((r) => ({ platform: r.polling.rps, baseline: r.baseline!.polling.rps, platformCpu: r.cpuMicrosPerPoll, baselineCpu: r.baseline!.cpuMicrosPerPoll })),
     flows: await flowsOf(base),
   };
-  return { engine, raw, polling, healthz, flows: flowResult, baseline: comparison };
+  return { engine, raw, polling, cpuMicrosPerPoll, healthz, flows: flowResult, baseline: comparison };
 }
 
 interface Round {
   raw: PollResult;
   polling: PollResult;
-  baselinePolling?: PollResult;
+  cpuMicrosPerPoll: number;
+  baseline?: { polling: PollResult; cpuMicrosPerPoll: number };
 }
 
 /** The element whose `key` is the median (the lower one of an even count). */
@@ -224,7 +231,7 @@ function report(results: EngineResult[], failed: Map<Engine, string>): void {
   console.log(`settings: ${settings.connections} connections, ${settings.durationS} s measured after ${settings.warmupS} s warm-up; (b) on ${posCount} PoS; node ${NODE_FLAGS.join(' ') || '(no flags)'}`);
   console.log('');
   const rows = [
-    ['engine', 'raw req/s', '(a) req/s', '(a)/raw', '(a) p50 ms', '(a) p99 ms', '(a) non-2xx', '(b) flows/s', '(b) p50 ms', '(b) p99 ms', '(b) failures'],
+    ['engine', 'raw req/s', '(a) req/s', '(a)/raw', '(a) p50 ms', '(a) p99 ms', '(a) CPU µs/poll', '(a) non-2xx', '(b) flows/s', '(b) p50 ms', '(b) p99 ms', '(b) failures'],
     ...results.map((r) => [
       r.engine,
       fmt(r.raw.rps),
@@ -232,6 +239,7 @@ function report(results: EngineResult[], failed: Map<Engine, string>): void {
       fmt(r.polling.rps / r.raw.rps, 2),
       fmt(r.polling.p50),
       fmt(r.polling.p99),
+      fmt(r.cpuMicrosPerPoll, 1),
       String(r.polling.non2xx + r.polling.errors),
       fmt(r.flows.flowsPerS),
       fmt(r.flows.p50, 1),
@@ -277,6 +285,9 @@ function reportBaseline(engine: Engine, current: EngineResult, baseline: NonNull
   console.log('');
   console.log(`${engine} against the baseline ${baseline.commit}:`);
   console.log(`  (a) polling req/s, this build / baseline, by round: ${byRound}; median ratio ${fmt(median(ratios, (x) => x), 2)}`);
+  const cpuByRound = baseline.rounds.map((r) => `${fmt(r.platformCpu, 1)}/${fmt(r.baselineCpu, 1)}`).join(', ');
+  const cpuRatios = baseline.rounds.map((r) => r.platformCpu / r.baselineCpu);
+  console.log(`  (a) CPU µs per poll, this build / baseline, by round: ${cpuByRound}; median ratio ${fmt(median(cpuRatios, (x) => x), 2)}`);
   console.log(`  (b) flows/s: ${fmt(current.flows.flowsPerS)} / ${fmt(baseline.flows.flowsPerS)} = ${fmt(current.flows.flowsPerS / baseline.flows.flowsPerS, 2)}; baseline failures ${baseline.flows.failures}`);
 }
 
