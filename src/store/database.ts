@@ -2,12 +2,13 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresDialectConfig, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresDialectConfig, type SqliteDatabase } from 'kysely';
 import type { DatabaseTarget } from '../config.js';
 import { OneSchemaIntrospector } from './one-schema-introspector.js';
 import { enablePaymentCache } from './payment-cache.js';
 import { PaymentChangeFeed } from './payment-change-feed.js';
 import type { Database } from './schema.js';
+import { BoundedWaitSqliteDialect, SQLITE_CONNECTION_WAIT_MS } from './sqlite-bounded-wait.js';
 import { claimServerLock } from './sqlite-server-lock.js';
 
 export type Db = Kysely<Database>;
@@ -71,6 +72,8 @@ export interface OpenOptions {
   serve?: boolean;
   /** A served PostgreSQL database: told when the payment change feed loses its connection (it reconnects). */
   onFeedError?: (error: Error) => void;
+  /** SQLite: how long a query may wait for the one connection (sqlite-bounded-wait.ts; tests shorten it). */
+  sqliteConnectionWaitMs?: number;
 }
 
 /** The signing keys and client secrets' hashes live in the database: its files are readable by their owner only. */
@@ -101,7 +104,8 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const dialect = new BoundedWaitSqliteDialect({ database: withStatementCache(sqlite) }, options.sqliteConnectionWaitMs ?? SQLITE_CONNECTION_WAIT_MS);
+    const db = new Kysely<Database>({ dialect });
     // One platform process serves an SQLite database (several share a PostgreSQL), so it may cache payments.
     enablePaymentCache(db);
     return {

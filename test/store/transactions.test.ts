@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AccessSnapshot } from '../../src/services/access.js';
 import { untilSaved } from '../../src/services/state-change.js';
+import { openDatabase } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
 import { merchantsRepository } from '../../src/store/repositories/merchants.js';
+import { ConnectionWaitError } from '../../src/store/sqlite-bounded-wait.js';
 import { MERCHANT_A, TEST_SEED } from '../helpers/fixtures.js';
 import { ENGINES, startPlatform } from '../helpers/platform.js';
 
@@ -40,3 +43,22 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('transactions (sqlite): a query on the pool inside a transaction', () => {
+  test('fails fast, naming the mistake, instead of waiting for the transaction forever; the database stays usable', async () => {
+    const opened = await openDatabase({ engine: 'sqlite', file: ':memory:' }, { sqliteConnectionWaitMs: 200 });
+    try {
+      await migrateToLatest(opened);
+      const { db } = opened;
+      const stray = db.transaction().execute(async (trx) => {
+        await merchantsRepository.findByVat(trx, MERCHANT_A);
+        return merchantsRepository.findByVat(db, MERCHANT_A); // the pool, not trx
+      });
+      await assert.rejects(within(2000, stray), ConnectionWaitError);
+      assert.equal(await within(2000, merchantsRepository.findByVat(db, MERCHANT_A)), undefined);
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
