@@ -34,8 +34,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amount_as_string', 'integer', (c) => c.notNull())
     .execute();
   // A client's calls by time (the dashboard, the CLI, a certification window, the purge), the retries of one
-  // key, and the polls of one resource.
+  // key, and the polls of one resource. Only creating POSTs carry a key: the polls, most calls, stay out of
+  // its index (each index entry costs every flush; measured on SQLite, 0.4 µs a call).
   await db.schema.createIndex('request_log_client_at').on('request_log').columns(['client_id', 'at']).execute();
-  await db.schema.createIndex('request_log_client_key').on('request_log').columns(['client_id', 'idempotency_key']).execute();
+  await db.schema
+    .createIndex('request_log_client_key')
+    .on('request_log')
+    .columns(['client_id', 'idempotency_key'])
+    .where('idempotency_key', 'is not', null)
+    .execute();
   await db.schema.createIndex('request_log_client_resource').on('request_log').columns(['client_id', 'resource_id', 'at']).execute();
 }
