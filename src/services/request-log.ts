@@ -14,7 +14,7 @@ const FLUSH_INTERVAL_MS = SECOND;
 const FLUSH_AT = 1000;
 /**
  * Calls kept unwritten at most. A flush that fails puts its calls back for the next one; while the database
- * refuses for long, the oldest go past this many, so a failing database cannot exhaust the memory.
+ * refuses, beyond this many the oldest are dropped, so a failing database cannot exhaust the memory.
  */
 const MAX_BUFFERED = 100_000;
 
