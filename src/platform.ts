@@ -118,7 +118,9 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     );
     const notifications = new Notifications(clock, () => deliveries.wake());
     const customerSide = new CustomerSide(db, clock, timings, notifications);
-    const requestLog = new RequestLog(db, clock, pollDelayMs);
+    const requestLog = new RequestLog(db, clock, pollDelayMs, (calls) =>
+      options.logger?.warn(`the request log could not be written for long: ${calls} of its oldest calls were dropped`),
+    );
     return {
       config,
       clock,

@@ -9,8 +9,12 @@ declare module 'fastify' {
     claims: TokenClaims;
     /** performance.now() when the request arrived (the request-context plugin). */
     receivedAt: number;
-    /** The call was accepted outside the contract's letter (an amount sent as a string), for the request log. */
-    outsideContract: boolean;
+    /** The call sent an amount as a string, accepted outside the contract's letter (SPEC §2.7), for the request log. */
+    amountAsString: boolean;
+    /** The v10 code of the error answered (plugins/error-handler.ts), for the request log; null on success. */
+    v10Code: string | null;
+    /** What a creating POST answered (routes/v10/idempotent-route.ts), for the request log to file the call under its id. */
+    created: unknown;
   }
   interface FastifyContextConfig {
     /** The route creates a resource: X-MobilePay-Idempotency-Key is required. */

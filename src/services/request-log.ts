@@ -2,20 +2,29 @@ import type { Clock } from '../clock.js';
 import { CreationOrder } from '../domain/creation-order.js';
 import { DAY, SECOND } from '../domain/durations.js';
 import type { Db } from '../store/database.js';
-import { CALLS_PER_ROW, requestLogRepository, storedCall, type CallsOfClient, type RequestLogFilter, type StoredCall } from '../store/repositories/request-log.js';
+import { requestLogRepository, type LoggedCall, type RequestLogFilter } from '../store/repositories/request-log.js';
 import type { RequestLogEntry } from '../store/schema.js';
+
+export type { LoggedCall } from '../store/repositories/request-log.js';
 
 /** How long calls are kept: long enough for a certification run and a week of dashboard history. */
 export const REQUEST_LOG_RETENTION_MS = 14 * DAY;
 const FLUSH_INTERVAL_MS = SECOND;
-/** A burst past this many buffered calls is written at once instead of waiting for the next flush. */
+/** A burst of this many buffered calls is written at once instead of waiting for the next flush. */
 const FLUSH_AT = 1000;
+/**
+ * Calls kept unwritten at most. A flush that fails puts its calls back for the next one; while the database
+ * refuses, beyond this many the oldest are dropped, so a failing database cannot exhaust the memory.
+ */
+const MAX_BUFFERED = 100_000;
 
 /** The polling endpoints (SPEC §2.5): their answers carry pollDelayInMs, which the next poll must respect. */
 const POLL_ROUTES = new Set(['/pos/v10/payments/:paymentid', '/pos/v10/refunds/:refundid', '/pos/v10/pointofsales/:posid/checkin']);
 
-export interface Call {
-  clientId: string;
+/** A recorded call as the dashboard and the CLI show it. */
+export interface CallView {
+  /** Wall time, epoch milliseconds */
+  at: number;
   method: string;
   route: string;
   path: string;
@@ -23,16 +32,9 @@ export interface Call {
   latencyMs: number;
   correlationId: string;
   idempotencyKey: string | null;
-  ibmClientId: string | null;
-  /** Accepted outside the contract's letter (an amount sent as a string, SPEC §2.7) */
-  outsideContract: boolean;
-}
-
-/** A recorded call as the dashboard and the CLI show it. */
-export interface CallView extends Omit<Call, 'clientId' | 'ibmClientId'> {
-  /** Wall time, epoch milliseconds */
-  at: number;
   polledTooSoon: boolean;
+  /** Shown as "outside the contract": the contract says number (SPEC §2.7) */
+  outsideContract: boolean;
 }
 
 export const callView = (entry: RequestLogEntry): CallView => ({
@@ -45,71 +47,67 @@ export const callView = (entry: RequestLogEntry): CallView => ({
   correlationId: entry.correlation_id,
   idempotencyKey: entry.idempotency_key,
   polledTooSoon: entry.polled_too_soon === 1,
-  outsideContract: entry.outside_contract === 1,
+  outsideContract: entry.amount_as_string === 1,
 });
 
 /**
- * Every /pos/v10 call, per client (SPEC §2.5, §10): what the dashboard and the certification report show,
- * and what the operator CLI prints. Recording is a push onto a buffer; the buffer is written in batches, off
- * the request's path. A poll of a payment, refund or check-in that comes sooner after the previous poll of the
- * same resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual), and
- * so is a call the HTTP layer accepted outside the contract (an amount sent as a string, SPEC §2.7).
+ * Every /pos/v10 call, a row each (SPEC §2.5, §10): what the dashboard and the certification report show, and
+ * what the operator CLI prints. Recording is a push onto a buffer; the buffer is written in batches, off the
+ * request's path. A poll of a payment, refund or check-in that comes sooner after the previous poll of the same
+ * resource than the pollDelayInMs that poll was given is flagged (the call itself is answered as usual).
  */
 export class RequestLog {
-  /** The calls not yet written, by client, oldest first. */
-  #buffer = new Map<string, StoredCall[]>();
-  #buffered = 0;
-  readonly #batchOrder = new CreationOrder();
+  /** The calls not yet written, oldest first. */
+  #buffer: LoggedCall[] = [];
+  readonly #order = new CreationOrder();
   /** When each client last polled each resource (by client id, then path), answered with a poll delay. */
   readonly #lastPoll = new Map<string, Map<string, number>>();
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
+  /** Told of a flush that failed; until start() none is told: its calls wait for the next flush all the same. */
+  #onError: (error: unknown) => void = () => {};
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly pollDelayMs: number,
+    /** Told how many of the oldest unwritten calls were dropped (see MAX_BUFFERED) */
+    private readonly onDropped: (calls: number) => void = () => {},
+    private readonly maxBuffered = MAX_BUFFERED,
   ) {}
 
-  record(call: Call): void {
+  /** Completes the call (its time, order and poll flag) and buffers it: the call's object is the buffered one. */
+  record(call: LoggedCall): void {
     const at = this.clock.wallNow();
-    let polledTooSoon = false;
+    call.at = at;
+    call.callOrder = this.#order.next(at);
     if (call.method === 'GET' && POLL_ROUTES.has(call.route) && call.status === 200) {
       let polls = this.#lastPoll.get(call.clientId);
       if (!polls) this.#lastPoll.set(call.clientId, (polls = new Map()));
       const previous = polls.get(call.path);
-      polledTooSoon = previous !== undefined && at - previous < this.pollDelayMs;
+      call.polledTooSoon = previous !== undefined && at - previous < this.pollDelayMs;
       polls.set(call.path, at);
     }
-    let ofClient = this.#buffer.get(call.clientId);
-    if (!ofClient) this.#buffer.set(call.clientId, (ofClient = []));
-    ofClient.push(storedCall({
-      at,
-      method: call.method,
-      route: call.route,
-      path: call.path,
-      status: call.status,
-      latency_ms: Math.round(call.latencyMs * 1000) / 1000,
-      correlation_id: call.correlationId,
-      idempotency_key: call.idempotencyKey,
-      ibm_client_id: call.ibmClientId,
-      polled_too_soon: polledTooSoon ? 1 : 0,
-      outside_contract: call.outsideContract ? 1 : 0,
-    }));
-    if (++this.#buffered >= FLUSH_AT) void this.flush();
+    // Once per burst: the flush takes every call buffered by the time it runs.
+    if (this.#buffer.push(call) === FLUSH_AT) this.flush().catch(this.#onError);
   }
 
   /**
-   * Writes what is buffered. Flushes never overlap, so the calls reach the database in order. A flush that
-   * fails rejects to its caller (the background work logs it); the next one runs all the same.
+   * Writes what is buffered, in one transaction. Flushes never overlap, so the calls reach the database in
+   * order. A flush that fails puts its calls back in front of those recorded meanwhile, for the next flush to
+   * write, and rejects to its caller (the background work logs it).
    */
   flush(): Promise<void> {
     const write = async () => {
-      const buffered = this.#buffer;
-      if (this.#buffered === 0) return;
-      this.#buffer = new Map();
-      this.#buffered = 0;
-      await requestLogRepository.append(this.db, this.#batches(buffered));
+      const calls = this.#buffer;
+      if (calls.length === 0) return;
+      this.#buffer = [];
+      try {
+        await requestLogRepository.append(this.db, calls);
+      } catch (error) {
+        this.#putBack(calls);
+        throw error;
+      }
       this.#forgetOldPolls();
     };
     this.#flushing = this.#flushing.then(write, write);
@@ -118,6 +116,7 @@ export class RequestLog {
 
   /** Flushes every second until stopped. */
   start(onError: (error: unknown) => void): void {
+    this.#onError = onError;
     this.#timer ??= setInterval(() => this.flush().catch(onError), FLUSH_INTERVAL_MS);
     this.#timer.unref();
   }
@@ -138,16 +137,14 @@ export class RequestLog {
     return requestLogRepository.purgeOlderThan(this.db, this.clock.wallNow() - REQUEST_LOG_RETENTION_MS);
   }
 
-  /** Batches of one client each, its calls in the order they were made, at most CALLS_PER_ROW a batch. */
-  #batches(buffered: Map<string, StoredCall[]>): CallsOfClient[] {
-    const now = this.clock.wallNow();
-    const batches: CallsOfClient[] = [];
-    for (const [clientId, calls] of buffered) {
-      for (let i = 0; i < calls.length; i += CALLS_PER_ROW) {
-        batches.push({ clientId, calls: calls.slice(i, i + CALLS_PER_ROW), order: this.#batchOrder.next(now) });
-      }
+  #putBack(calls: LoggedCall[]): void {
+    const unwritten = calls.concat(this.#buffer);
+    const over = unwritten.length - this.maxBuffered;
+    if (over > 0) {
+      unwritten.splice(0, over);
+      this.onDropped(over);
     }
-    return batches;
+    this.#buffer = unwritten;
   }
 
   /** A poll older than the delay cannot make the next one too soon; forgetting it bounds the map. */

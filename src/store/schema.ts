@@ -219,40 +219,44 @@ export interface PayoutTable {
   paid_at: number;
 }
 
-/** One /pos/v10 call of a client, for the integrator's dashboard, the certification report and the CLI. */
-export interface RequestLogEntry {
-  client_id: string;
+/**
+ * One /pos/v10 call of a client, a row each, for the integrator's dashboard, the certification report and the
+ * CLI. Written in batches (services/request-log.ts), read by client and time, key or resource, purged after a while.
+ */
+export interface RequestLogTable {
   /** Wall time, epoch milliseconds */
   at: number;
+  /** Orders the calls of one millisecond (a CreationOrder of `at`, in the recording process) */
+  call_order: number;
+  client_id: string;
+  integrator_id: string;
+  /** The merchant the call was made for (the token's merchant_vat claim or the VAT header) */
+  merchant_vat: string;
+  /** x-mobilepay-client-system-name and -version: certification approves a system name and its Major.Minor */
+  system_name: string | null;
+  system_version: string;
   method: string;
   /** The route pattern, e.g. /pos/v10/payments/:paymentid */
   route: string;
   /** The concrete path without the query string */
   path: string;
+  /** The payment, refund or PoS the call is about: the path's id, or the one a creating POST made */
+  resource_id: string | null;
   status: number;
-  latency_ms: number;
-  correlation_id: string;
+  /** The v10 error code of the answer (its body's `code`); null on success */
+  v10_code: string | null;
   /** The key sent with a creating POST, to see retries and reuse */
   idempotency_key: string | null;
+  correlation_id: string;
   /** The legacy x-ibm-client-id a v10 client sent (its portal application), never checked but kept (SPEC §2.1) */
   ibm_client_id: string | null;
+  latency_ms: number;
   /** 1 when this poll came sooner than the pollDelayInMs the client was given */
   polled_too_soon: number;
-  /** 1 when the call was accepted outside the contract's letter (an amount sent as a string, SPEC §2.7) */
-  outside_contract: number;
+  /** 1 when the call sent an amount as a string, accepted as MobilePay did but outside the contract (SPEC §2.7) */
+  amount_as_string: number;
 }
-
-/**
- * A client's calls of one request-log flush, oldest first, as one JSON text (its encoding: StoredBatch in
- * repositories/request-log.ts). A busy platform logs thousands of calls a second: one row per client and flush
- * costs the database a fraction of one row per call, and every read is by client and time anyway.
- */
-export interface RequestLogTable {
-  client_id: string;
-  /** When the batch was written (wall time in microseconds, a CreationOrder: its calls are all older) */
-  batch_order: number;
-  calls: string;
-}
+export type RequestLogEntry = Selectable<RequestLogTable>;
 
 /** A check-in notification to an integrator's callback URL (SPEC §6): an outbox row, delivered by the worker. */
 export interface NotificationTable {

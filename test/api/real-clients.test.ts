@@ -237,7 +237,7 @@ for (const engine of ENGINES) {
 
       await platform.requestLog.flush();
       const outside = (await platform.requestLog.recent({ clientId: CLIENT_1.clientId, limit: 100 }))
-        .filter((c) => c.outside_contract === 1)
+        .filter((c) => c.amount_as_string === 1)
         .map((c) => `${c.method} ${c.route} ${c.status}`)
         .reverse();
       assert.deepEqual(outside, [

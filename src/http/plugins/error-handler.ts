@@ -12,6 +12,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, name: Er
 }
 
 function sendErrorBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string | null, message: string) {
+  request.v10Code = code;
   const origin = request.routeOptions.config?.errorOrigin;
   return reply
     .code(status)
@@ -103,6 +104,8 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
 
 export const errorHandler = fp(
   async (app: FastifyInstance) => {
+    // The request log reads it from the request rather than parse the body it was written into.
+    app.decorateRequest('v10Code', null);
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof DomainError) {
         return sendErrorBody(request, reply, error.status, error.code, error.message);

@@ -10,8 +10,8 @@ const takesAmount = (route: RouteOptions): boolean => {
 
 /**
  * An amount sent as a string holding a plain decimal (`"amount": "12.50"`) becomes that number before the body
- * is validated, and the call is marked outside the contract for the request log (SPEC §2.7: MobilePay's Json.NET
- * read such a string into a decimal, and real clients send one). Any other string stays a string and fails the
+ * is validated, and the call is marked for the request log, which shows it outside the contract (SPEC §2.7:
+ * MobilePay's Json.NET read such a string into a decimal, and real clients send one). Any other string stays a string and fails the
  * schema's `number` as an invalid amount (1102). Converted here, before validation, the idempotency check
  * compares the same body for a retry whether it sends "12.50" or 12.5.
  */
@@ -21,7 +21,7 @@ function readAmountText(request: FastifyRequest, _reply: FastifyReply, done: Hoo
     const minor = minorUnitsOfText(body.amount);
     if (minor !== null) {
       body.amount = fromMinorUnits(minor);
-      request.outsideContract = true;
+      request.amountAsString = true;
     }
   }
   done();
@@ -30,7 +30,7 @@ function readAmountText(request: FastifyRequest, _reply: FastifyReply, done: Hoo
 /** Puts readAmountText before validation on every route whose body has an amount; no other route runs it. */
 export const lenientAmounts = fp(
   async (app: FastifyInstance) => {
-    app.decorateRequest('outsideContract', false);
+    app.decorateRequest('amountAsString', false);
     app.addHook('onRoute', (route) => {
       if (!takesAmount(route)) return;
       const before = route.preValidation === undefined ? [] : [route.preValidation].flat();

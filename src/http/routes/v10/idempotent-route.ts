@@ -11,5 +11,7 @@ export async function createIdempotently<T>(idempotency: Idempotency, request: F
   const { caller } = request;
   const endpoint = `${request.method} ${request.routeOptions.url}`;
   const result = await idempotency.run({ integratorId: caller.integratorId, endpoint, key: idempotencyKeyOf(request), body: request.body }, create);
+  // The request log files the call (a retry's too) under the id it answers.
+  request.created = result.body;
   return result.body;
 }
