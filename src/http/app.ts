@@ -16,6 +16,7 @@ import { requireIntegratorCall } from './plugins/v10-auth.js';
 import { recordCalls } from './plugins/request-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthAndMetrics } from './routes/health-and-metrics.js';
+import { landingPage } from './routes/landing.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
 import { sandboxRoutes } from './routes/sandbox.js';
 import { userSimulationRoutes } from './routes/user-simulation.js';
@@ -108,6 +109,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     },
     { prefix: '/pos/v10' },
   );
+  await app.register(landingPage({ baseUrl: baseUrlOf(config), sandbox: config.sandbox, demoData: config.demoData }));
   await app.register(dashboardRoutes({ tokens, requestLog }), { prefix: '/dashboard/api' });
   await servePage(app, 'dashboard');
   if (config.sandbox) {

@@ -11,8 +11,8 @@ import { startPlatform } from '../helpers/platform.js';
 const WIDTHS = [375, 1280];
 
 /** The platform listening on a free loopback port, and a browser to open its pages in. */
-async function serve(t: TestContext) {
-  const started = await startPlatform(t, 'sqlite', { seed: TEST_SEED });
+async function serve(t: TestContext, env: Record<string, string> = {}) {
+  const started = await startPlatform(t, 'sqlite', { seed: TEST_SEED, env });
   await started.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = started.app.server.address() as AddressInfo;
   return { ...started, base: `http://127.0.0.1:${port}`, browser: await launchBrowser(t) };
@@ -28,6 +28,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 describe('accessibility (axe-core, serious and critical violations)', () => {
   for (const width of WIDTHS) {
+    test(`the landing page of a demo sandbox at ${width} px`, async (t) => {
+      const { base, browser } = await serve(t, { DEMO_DATA: 'true' });
+      const page = await (await browser.newContext({ viewport: { width, height: 800 } })).newPage();
+      await page.goto(`${base}/`);
+      await page.getByRole('heading', { name: 'Demo credentials' }).waitFor();
+      assert.deepEqual(await seriousViolations(page), []);
+    });
+
     test(`the wallet, with a payment awaiting the customer, at ${width} px`, async (t) => {
       const { app, base, browser } = await serve(t);
       const token = await tokenFor(app);
