@@ -21,6 +21,17 @@ export const isBeaconId = (value: string): boolean => GUID.test(value) || FIFTEE
  */
 export const canonicalBeaconId = (value: string): string => value.toLowerCase();
 
+/**
+ * The beacon id in what a phone read at a PoS: a printed QR code holds `mobilepaypos://pos?id=<beaconId>&source=qr`
+ * (SPEC §2.3), an NFC tag or a typed id holds the beacon id itself. Anything else is returned as it is, for the
+ * beacon id rules to refuse.
+ */
+export function beaconIdOfScan(scanned: string): string {
+  const text = scanned.trim();
+  if (!/^mobilepaypos:\/\/pos\?/i.test(text)) return text;
+  return new URLSearchParams(text.slice(text.indexOf('?') + 1)).get('id') ?? text;
+}
+
 export const isVatNumber = (value: string): boolean => VAT_NUMBER.test(value);
 
 export const isMerchantBrandId = (value: string): boolean => BRAND_ID.test(value);

@@ -48,6 +48,14 @@ for (const engine of ENGINES) {
       for (const phone of ['+4599999999', 'not a phone', '+45\u00002003']) assertError(await wallet(app, phone), 404, '3003');
     });
 
+    test("checking in with a printed QR code's whole payload checks in at its beacon", async (t) => {
+      const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const pos = await createPos(app, await tokenFor(app));
+      const scanned = await act(app, USERS.credit, 'checkin', { beaconId: `mobilepaypos://pos?id=${pos.beaconId}&source=qr` });
+      assert.equal(scanned.statusCode, 200, scanned.body);
+      assert.equal((await walletOf(app, USERS.credit)).checkin?.beaconId, pos.beaconId);
+    });
+
     test('check in, see the payment issued, accept it: the PoS sees Reserved, and after capture the wallet shows Captured', async (t) => {
       const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
       const token = await tokenFor(app);

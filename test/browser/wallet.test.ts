@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { TEST_SEED, tokenFor } from '../helpers/fixtures.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { capture, createPos, getPayment, initiated, USERS } from '../helpers/flows.js';
+import { capture, createPos, getCheckin, getPayment, initiated, USERS } from '../helpers/flows.js';
 import { startPlatform } from '../helpers/platform.js';
 
 /** The platform listening on a free loopback port, and a browser page on its wallet app as `phoneNumber`. */
@@ -57,6 +57,20 @@ describe('wallet app in a browser', () => {
     await page.getByRole('button', { name: 'Decline' }).click();
     await page.locator(`#history li[data-payment-id="${restricted}"]`, { hasText: 'Declined' }).waitFor();
     assert.equal((await getPayment(app, token, restricted)).status, 'CancelledByUser');
+  });
+
+  test("a link with ?beacon= (a printed QR code's payload) opens the wallet checked in there, once", async (t) => {
+    const started = await startPlatform(t, 'sqlite', { seed: TEST_SEED });
+    await started.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = started.app.server.address() as AddressInfo;
+    const token = await tokenFor(started.app);
+    const pos = await createPos(started.app, token);
+    const page = await (await launchBrowser(t)).newPage();
+    const payload = `mobilepaypos://pos?id=${pos.beaconId}&source=qr`;
+    await page.goto(`http://127.0.0.1:${port}/app/?phone=${encodeURIComponent(USERS.credit)}&beacon=${encodeURIComponent(payload)}`);
+    await page.getByText('Checked in at Aurora · Aurora Nørrebro · Till').waitFor();
+    assert.equal(new URL(page.url()).searchParams.has('beacon'), false, 'a reload does not check in again');
+    assert.equal((await getCheckin(started.app, token, pos.posId)).isUserCheckedIn, true);
   });
 
   test('an unknown beacon is refused with the platform message', async (t) => {

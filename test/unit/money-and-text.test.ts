@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromMinorUnits, minorUnitsOfText, toMinorUnits } from '../../src/domain/money.js';
 import { isValidText } from '../../src/domain/valid-chars.js';
-import { isBeaconId, isClientSystemVersion, isMerchantBrandId, isVatNumber } from '../../src/domain/ids.js';
+import { beaconIdOfScan, isBeaconId, isClientSystemVersion, isMerchantBrandId, isVatNumber } from '../../src/domain/ids.js';
 
 describe('money', () => {
   test('converts wire amounts with up to 2 decimals to exact minor units', () => {
@@ -55,6 +55,15 @@ describe('valid characters', () => {
 });
 
 describe('identifiers', () => {
+  test("a scan's beacon id: a QR code's mobilepaypos:// payload, or the id itself", () => {
+    const guid = 'a7b69d37-6753-4e94-afc3-ef5dab04b7f4';
+    assert.equal(beaconIdOfScan(`mobilepaypos://pos?id=${guid}&source=qr`), guid);
+    assert.equal(beaconIdOfScan(`MobilePayPOS://pos?source=qr&id=123456789012345`), '123456789012345');
+    assert.equal(beaconIdOfScan(`  ${guid} `), guid);
+    assert.equal(beaconIdOfScan('mobilepaypos://pos?source=qr'), 'mobilepaypos://pos?source=qr', 'no id: left for the beacon rules to refuse');
+    assert.equal(beaconIdOfScan('https://example.com/?id=x'), 'https://example.com/?id=x');
+  });
+
   test('beacon ids are GUIDs or exactly 15 digits', () => {
     assert.ok(isBeaconId('a7b69d37-6753-4e94-afc3-ef5dab04b7f4'));
     assert.ok(isBeaconId('A7B69D37-6753-4E94-AFC3-EF5DAB04B7F4'));

@@ -124,8 +124,27 @@ async function start(): Promise<void> {
   const wanted = new URLSearchParams(location.search).get('phone')?.replace(/^ /, '+') ?? localStorage.getItem(STORED_USER);
   phone = users.some((u) => u.phoneNumber === wanted) ? wanted! : (users[0]?.phoneNumber ?? '');
   userSelect.value = phone;
+  await checkInFromLink();
   await refresh();
   setInterval(refresh, REFRESH_MS);
+}
+
+/**
+ * `?beacon=` checks in at once: a printed QR code can encode the wallet's address with its beacon, so any phone
+ * camera that opens it lands checked in. The parameter is then taken off the address, so a reload does not
+ * check in again.
+ */
+async function checkInFromLink(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const beacon = params.get('beacon');
+  if (!beacon || !phone) return;
+  params.delete('beacon');
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+  try {
+    await api.checkIn(phone, beacon);
+  } catch (error) {
+    errors.show(error);
+  }
 }
 
 start().catch(errors.show);

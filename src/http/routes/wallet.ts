@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { beaconIdOfScan } from '../../domain/ids.js';
 import type { Platform } from '../../platform.js';
 import { EmptyResponse, ErrorResponse, errorResponses } from '../schemas/common.js';
 import { WalletCheckInRequest, WalletPaymentParams, WalletResponse, WalletUserParams, WalletUsersResponse } from '../schemas/wallet.js';
@@ -42,7 +43,8 @@ export const walletRoutes =
         schema: { operationId: 'WalletCheckIn', summary: 'Checks the customer in at a beacon.', tags, params: WalletUserParams, body: WalletCheckInRequest, response: actionResponse },
       },
       async (request, reply) => {
-        await customerSide.checkIn(request.body.beaconId, request.params.phoneNumber);
+        // The wallet is the phone: what it scanned may be a QR code's whole payload.
+        await customerSide.checkIn(beaconIdOfScan(request.body.beaconId), request.params.phoneNumber);
         return reply.code(200).send();
       },
     );

@@ -44,4 +44,7 @@ export const WalletResponse = Type.Object(
 
 export const WalletUserParams = Type.Object({ phoneNumber: Type.String({ description: 'The customer, e.g. +4520031801' }) });
 export const WalletPaymentParams = Type.Object({ phoneNumber: Type.String(), paymentId: Type.String() });
-export const WalletCheckInRequest = Type.Object({ beaconId: Type.String() }, { ...Strict, title: 'WalletCheckInRequest' });
+export const WalletCheckInRequest = Type.Object(
+  { beaconId: Type.String({ description: 'The beacon id, or what the phone scanned: a QR code holds mobilepaypos://pos?id=<beaconId>&source=qr.' }) },
+  { ...Strict, title: 'WalletCheckInRequest' },
+);
