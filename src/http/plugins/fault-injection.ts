@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { FAULT_ROUTES, type FaultRule } from '../../domain/fault-rule.js';
 import type { FaultSnapshot } from '../../services/fault-injection.js';
 import { replaceWithError, sendError } from './error-handler.js';
@@ -15,8 +15,11 @@ declare module 'fastify' {
  * v10 authentication (a rule names the calling client) and before the request log, whose onSend then records
  * what the client actually got: the injected 500, or the late answer's latency.
  *
- * Each route gets its own preHandler knowing the route's name, so a call no rule names costs one Map lookup
- * and nothing else; only a named call waits for its count in the database.
+ * Each route gets an onRequest hook of its own knowing the route's name, so a call no rule names costs one Map
+ * lookup and nothing else; only a named call waits for its count in the database. A route's own onRequest hooks
+ * run after the scope's (the caller is known by then) and in the same hook runner: a preHandler would cost every
+ * call a runner of its own, and reading the route's name from the request builds an object (routeOptions).
+ * Counting in onRequest counts a call the route then refuses (a body that fails validation): it is still a call.
  */
 export function injectFaults(scope: FastifyInstance, faults: FaultSnapshot): void {
   scope.decorateRequest('fault', null);
@@ -26,11 +29,11 @@ export function injectFaults(scope: FastifyInstance, faults: FaultSnapshot): voi
     if (methods.every((method) => method === 'HEAD')) return;
     const name = `${methods.join(',')} ${route.url}`;
     if (!FAULT_ROUTES.includes(name)) throw new Error(`the route ${name} is missing from FAULT_ROUTES (domain/fault-rule.ts)`);
-    const own = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-    route.preHandler = [checkFaults(name), ...own];
+    const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    route.onRequest = [checkFaults(name), ...own];
   });
 
-  function checkFaults(name: string): preHandlerHookHandler {
+  function checkFaults(name: string): onRequestHookHandler {
     return (request, reply, done) => {
       const rules = faults.rulesFor(request.caller.clientId, name);
       if (rules === undefined) return done();
