@@ -108,6 +108,25 @@ for (const engine of ENGINES) {
       );
     });
 
+    test('onboarding (SPEC §10.1): a late first create and a 500 on the retry still end with exactly one PoS', async (t) => {
+      const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
+      const token = await tokenFor(app);
+      await added(app, platform.adminToken, { clientId: CLIENT_1.clientId, route: CREATE_POS, attempt: 1, kind: 'late', delayMs: 400 });
+      await added(app, platform.adminToken, { clientId: CLIENT_1.clientId, route: CREATE_POS, attempt: 2, kind: 'error-after' });
+      const key = unique();
+      const body = posBody();
+      const create = () => v10(app, 'POST', '/pointofsales', { token, idempotencyKey: key }, body);
+      // The client gives up on the first attempt before its answer comes, and retries with the same key.
+      const first = create();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const second = await create();
+      assert.equal(second.statusCode, 500);
+      const third = await create();
+      assert.equal(third.statusCode, 200, third.body);
+      assert.equal((await first).json().posId, third.json().posId);
+      assert.equal(await posCount(app, token), 1);
+    });
+
     test('the admin endpoints refuse bad rules and remove rules', async (t) => {
       const { app, platform } = await startPlatform(t, engine, { seed: TEST_SEED });
       const admin = platform.adminToken;
