@@ -304,9 +304,6 @@ export interface PlatformStateTable {
   value: number;
 }
 
-
-export type PointOfSaleRow = Selectable<PointOfSaleTable>;
-
 /** Injected faults (domain/fault-rule.ts). */
 export interface FaultRuleTable {
   rule_id: string;
@@ -319,3 +316,6 @@ export interface FaultRuleTable {
   created_at: number;
   origin: string;
 }
+
+
+export type PointOfSaleRow = Selectable<PointOfSaleTable>;

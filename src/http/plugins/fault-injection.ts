@@ -67,6 +67,7 @@ function afterTheWork(fault: FaultRule, request: FastifyRequest, reply: FastifyR
       done(null, payload);
       return;
     default:
+      // error-before answered before the work (checkFaults) and never comes here.
       done(null, payload);
   }
 }
