@@ -14,6 +14,11 @@ export function addFaultCommands(program: Command, cli: CliContext): void {
     const { db, clock } = await cli.session();
     return new FaultRules(db, clock);
   };
+  /** Like its admin endpoints, a fault is a sandbox tool: a production platform's clients get none. */
+  const sandboxRules = async () => {
+    if (!(await cli.session()).config.sandbox) throw new CliError('fault rules are a sandbox tool (SANDBOX=true)');
+    return rules();
+  };
 
   fault
     .command('add')
@@ -24,7 +29,7 @@ export function addFaultCommands(program: Command, cli: CliContext): void {
     .option('--attempt <n>', 'which call gets it (1 = the next)', '1')
     .option('--delay <ms>', `for late: how long the answer is held back, 0 to ${MAX_FAULT_DELAY_MS}`)
     .action(async (opts: { client: string; route: string; kind: string; attempt: string; delay?: string }) => {
-      const rule = await (await rules()).add({
+      const rule = await (await sandboxRules()).add({
         clientId: opts.client,
         route: opts.route,
         kind: opts.kind as FaultKind,

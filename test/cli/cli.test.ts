@@ -215,6 +215,10 @@ describe('pos-admin', { concurrency: true }, () => {
           assert.equal(refused.stderr, message);
         }
 
+        const inProduction = await posAdminWith({ SANDBOX: 'false' }, databaseUrl, 'fault', 'add', '--client', 'kasse-pos', '--route', 'POST /pos/v10/pointofsales', '--kind', 'error-after');
+        assert.equal(inProduction.code, 2);
+        assert.equal(inProduction.stderr, 'error: fault rules are a sandbox tool (SANDBOX=true)\n');
+
         assert.equal(await ok(databaseUrl, 'fault', 'remove', ruleId), `fault rule ${ruleId} removed\n`);
         assert.equal(await ok(databaseUrl, 'fault', 'list'), 'no fault rules\n');
         const gone = await posAdmin(databaseUrl, 'fault', 'remove', ruleId);
