@@ -3,6 +3,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CliError, type CliContext, type CliIo, type Session } from './cli/context.js';
+import { addFaultCommands } from './cli/fault-commands.js';
 import { addIntegratorCommands } from './cli/integrator-commands.js';
 import { addMerchantCommands } from './cli/merchant-commands.js';
 import { addNotificationCommands } from './cli/notification-commands.js';
@@ -12,6 +13,7 @@ import { addUserCommands } from './cli/user-commands.js';
 import { Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { CallbackUrlRule } from './services/callback-urls.js';
+import { FaultRuleError } from './services/fault-injection.js';
 import { Onboarding, OnboardingError } from './services/onboarding.js';
 import { SandboxClock } from './services/sandbox-clock.js';
 import { openDatabase, type OpenDatabase } from './store/database.js';
@@ -53,7 +55,7 @@ export async function runCli(
 
   // Settings made before the sub-commands are added are inherited by them.
   const program = new Command('pos-admin')
-    .description('Operate the MobilePay PoS v10 platform: onboard merchants, integrators and users, rotate signing keys, read the calls of a client and the notifications sent to integrators, pay out stores.')
+    .description('Operate the MobilePay PoS v10 platform: onboard merchants, integrators and users, rotate signing keys, read the calls of a client and the notifications sent to integrators, pay out stores, inject faults into the calls of a client.')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   addMerchantCommands(program, cli);
@@ -62,6 +64,7 @@ export async function runCli(
   addRequestLogCommands(program, cli);
   addPayoutCommands(program, cli);
   addNotificationCommands(program, cli);
+  addFaultCommands(program, cli);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -77,7 +80,7 @@ export async function runCli(
 function report(error: unknown, io: CliIo): number {
   // Commander has already printed its message (or the help, which ends with exit code 0).
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_REFUSED;
-  if (error instanceof OnboardingError || error instanceof CliError) {
+  if (error instanceof OnboardingError || error instanceof CliError || error instanceof FaultRuleError) {
     io.stderr.write(`error: ${error.message}\n`);
     return EXIT_REFUSED;
   }

@@ -11,6 +11,7 @@ import { DEFAULT_DELIVERY_LIMITS, NotificationDeliveries, type DeliveryLimits } 
 import { CallbackUrlRule } from './services/callback-urls.js';
 import { AccessSnapshot } from './services/access.js';
 import { CustomerSide } from './services/customer-side.js';
+import { FaultRules, FaultSnapshot } from './services/fault-injection.js';
 import { BUILT_IN_TEST_USERS, DEMO_SEED } from './services/demo-data.js';
 import { Idempotency } from './services/idempotency.js';
 import { Onboarding } from './services/onboarding.js';
@@ -41,6 +42,10 @@ export interface Platform {
   tokens: TokenService;
   /** Links and disabled clients, in memory, kept up with other processes' changes. */
   access: AccessSnapshot;
+  /** The fault rules to apply, in memory, kept up with other processes' changes. */
+  faults: FaultSnapshot;
+  /** Where fault rules are made and removed (the operator, certification). */
+  faultRules: FaultRules;
   onboarding: Onboarding;
   stores: StoresService;
   pointsOfSale: PointsOfSaleService;
@@ -86,6 +91,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     onFeedError: (err) => options.logger?.warn({ err }, 'the payment change feed lost its connection; reconnecting'),
   });
   const access = new AccessSnapshot(opened.db);
+  const faults = new FaultSnapshot(opened.db);
   try {
     await migrateToLatest(opened);
     const db = opened.db;
@@ -100,6 +106,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     if (config.seedFile) await applySeed(onboarding, await readSeedFile(config.seedFile), config.seedFile);
     await access.reload();
     access.start((err) => options.logger?.warn({ err }, 'access check failed'));
+    await faults.reload();
+    faults.start((err) => options.logger?.warn({ err }, 'fault rules check failed'));
     for (const name of await integratorsRepository.listUnlinkedNames(db)) {
       options.logger?.warn(`integrator "${name}" is linked to no merchant: its calls are refused (pos-admin integrator link)`);
     }
@@ -131,6 +139,8 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       issuer,
       tokens,
       access,
+      faults,
+      faultRules: new FaultRules(db, clock, () => faults.reload()),
       onboarding,
       stores: new StoresService(db, access),
       pointsOfSale: new PointsOfSaleService(db, clock, access),
@@ -148,12 +158,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       async close() {
         await deliveries.stop();
         await access.stop();
+        await faults.stop();
         await requestLog.stop();
         await opened.close();
       },
     };
   } catch (error) {
     await access.stop();
+    await faults.stop();
     await opened.close();
     throw error;
   }

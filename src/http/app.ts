@@ -13,12 +13,14 @@ import { correlationIdOptions, requestContext } from './plugins/request-context.
 import { answerClientError, errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { lenientAmounts } from './plugins/lenient-amounts.js';
 import { requireIntegratorCall } from './plugins/v10-auth.js';
+import { injectFaults } from './plugins/fault-injection.js';
 import { recordCalls } from './plugins/request-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthAndMetrics } from './routes/health-and-metrics.js';
 import { landingPage } from './routes/landing.js';
 import { integratorAuthenticationRoutes } from './routes/integrator-authentication.js';
 import { sandboxRoutes } from './routes/sandbox.js';
+import { sandboxFaultRoutes } from './routes/sandbox-faults.js';
 import { userSimulationRoutes } from './routes/user-simulation.js';
 import { walletRoutes } from './routes/wallet.js';
 import { paymentRoutes } from './routes/v10/payments.js';
@@ -101,6 +103,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(
     async (v10) => {
       requireIntegratorCall(v10, tokens, access);
+      // Before the request log: its onSend runs after the fault's, and records what the client got.
+      injectFaults(v10, platform.faults);
       recordCalls(v10, requestLog);
       await v10.register(storeRoutes({ stores: platform.stores }));
       await v10.register(pointOfSaleRoutes({ pointsOfSale: platform.pointsOfSale, idempotency, customerSide, pollDelayMs: config.pollDelayMs }));
@@ -116,6 +120,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     await app.register(userSimulationRoutes({ tokens, customerSide }), { prefix: '/pos/app/usersimulation' });
     const { adminToken, clock, sandboxClock, dueTimers, deliveries } = platform;
     await app.register(sandboxRoutes({ adminToken, clock, sandboxClock, dueTimers, deliveries }), { prefix: '/sandbox' });
+    await app.register(sandboxFaultRoutes({ adminToken, faultRules: platform.faultRules }), { prefix: '/sandbox/faults' });
     await app.register(walletRoutes({ wallet: platform.wallet, customerSide }), { prefix: '/app/api' });
     await servePage(app, 'app');
   }

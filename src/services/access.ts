@@ -1,10 +1,7 @@
 import type { Db } from '../store/database.js';
 import { integratorsRepository } from '../store/repositories/integrators.js';
 import { merchantsRepository } from '../store/repositories/merchants.js';
-import { platformStateRepository } from '../store/repositories/platform-state.js';
-
-/** How often a process asks whether another one (or the operator CLI) changed links or disabled clients. */
-export const ACCESS_CHECK_INTERVAL_MS = 250;
+import { PolledSnapshot } from './polled-snapshot.js';
 
 /** Resolves the merchant of a call from its VAT number, without waiting. */
 export interface MerchantDirectory {
@@ -21,22 +18,18 @@ export interface MerchantDirectory {
  * the snapshot has not loaded yet is linked to nobody in it either, so its calls are refused (3010) before any
  * service asks for its id; merchants are never deleted and their VAT number never changes. Another process (a
  * platform sharing the PostgreSQL, the CLI writing the SQLite file) changes them in the database, bumping the
- * `access_version` counter in the same transaction; each process reads that counter every
- * ACCESS_CHECK_INTERVAL_MS (one tiny query) and reloads only when it moved. A change made through this
- * process is reloaded at once (`reload`).
+ * `access_version` counter in the same transaction (PolledSnapshot).
  */
-export class AccessSnapshot implements MerchantDirectory {
-  #version = -1;
+export class AccessSnapshot extends PolledSnapshot implements MerchantDirectory {
   /** integratorId → the VAT numbers of its merchants. */
   #links = new Map<string, Set<string>>();
   #disabledClients = new Set<string>();
   /** VAT number → merchant id, of every merchant. */
   #merchantIds = new Map<string, string>();
-  /** Loads run one after another, so a reload asked for after a change never ends before an older load. */
-  #queue: Promise<void> = Promise.resolve();
-  #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    super(db, 'access_version');
+  }
 
   mayActFor(integratorId: string, merchantVat: string): boolean {
     return this.#links.get(integratorId)?.has(merchantVat) === true;
@@ -50,40 +43,7 @@ export class AccessSnapshot implements MerchantDirectory {
     return this.#disabledClients.has(clientId);
   }
 
-  /** Loads everything now (after a change made through this process, or at start). */
-  reload(): Promise<void> {
-    return this.#enqueue(() => this.#load());
-  }
-
-  /** Reloads when the version counter moved since the last load. */
-  refresh(): Promise<void> {
-    return this.#enqueue(async () => {
-      if ((await platformStateRepository.get(this.db, 'access_version')) !== this.#version) await this.#load();
-    });
-  }
-
-  /** Checks the counter every ACCESS_CHECK_INTERVAL_MS until `stop`; a failed check is reported and retried. */
-  start(onError: (error: unknown) => void): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.refresh().catch(onError), ACCESS_CHECK_INTERVAL_MS);
-    this.#timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#queue;
-  }
-
-  #enqueue(load: () => Promise<void>): Promise<void> {
-    const next = this.#queue.then(load);
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
-  /** The counter is read first: what is read after it is at least as new, so no change is missed. */
-  async #load(): Promise<void> {
-    const version = (await platformStateRepository.get(this.db, 'access_version')) ?? 0;
+  protected async loadRows(): Promise<void> {
     const [links, disabled, merchants] = await Promise.all([
       integratorsRepository.listLinks(this.db),
       integratorsRepository.listDisabledClientIds(this.db),
@@ -98,6 +58,5 @@ export class AccessSnapshot implements MerchantDirectory {
     this.#links = byIntegrator;
     this.#disabledClients = new Set(disabled);
     this.#merchantIds = new Map(merchants.map((m) => [m.vatNumber, m.merchantId]));
-    this.#version = version;
   }
 }

@@ -8,6 +8,7 @@ import * as access from './migrations/0005-access.js';
 import * as paymentChanges from './migrations/0006-payment-changes.js';
 import * as idempotencyStatus from './migrations/0007-idempotency-status.js';
 import * as requestLogRows from './migrations/0008-request-log-rows.js';
+import * as faultRules from './migrations/0009-fault-rules.js';
 
 /** Migrations are listed in code (not read from a folder), so the compiled build and tests see the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-payment-changes': paymentChanges,
   '0007-idempotency-status': idempotencyStatus,
   '0008-request-log-rows': requestLogRows,
+  '0009-fault-rules': faultRules,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { FaultKind } from '../domain/fault-rule.js';
 import type { CurrencyCode } from '../domain/money.js';
 import type { PaymentSource, PlannedCaptureDelay } from '../domain/payment.js';
 import type { PaymentStatus } from '../domain/payment-state.js';
@@ -34,6 +35,7 @@ export interface Database {
   request_log: RequestLogTable;
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
+  fault_rules: FaultRuleTable;
 }
 
 export interface MerchantTable {
@@ -298,8 +300,21 @@ export interface NotificationAttemptTable {
 }
 
 export interface PlatformStateTable {
-  name: 'sandbox_clock_offset' | 'next_payout_at' | 'access_version';
+  name: 'sandbox_clock_offset' | 'next_payout_at' | 'access_version' | 'fault_rules_version';
   value: number;
+}
+
+/** Injected faults (domain/fault-rule.ts). */
+export interface FaultRuleTable {
+  rule_id: string;
+  client_id: string;
+  route: string;
+  attempt: number;
+  kind: FaultKind;
+  delay_ms: number;
+  calls_seen: Generated<number>;
+  created_at: number;
+  origin: string;
 }
 
 

@@ -192,6 +192,40 @@ describe('pos-admin', { concurrency: true }, () => {
         assert.equal(unknown.stderr, 'error: no client nobody\n');
       });
 
+      test('fault add, list and remove manage fault rules; a bad rule exits 2 with one line', async () => {
+        const added = await ok(databaseUrl, 'fault', 'add', '--client', 'kasse-pos', '--route', 'POST /pos/v10/pointofsales', '--kind', 'late', '--delay', '2500', '--attempt', '1');
+        const ruleId = GUID.exec(added)?.[0];
+        assert.ok(ruleId, added);
+        assert.equal(added, `fault rule ${ruleId}: call 1 of "kasse-pos" to POST /pos/v10/pointofsales gets late\n`);
+        const listed = JSON.parse(await ok(databaseUrl, 'fault', 'list', '--json'));
+        assert.deepEqual(
+          listed.map((rule: Record<string, unknown>) => [rule.ruleId, rule.clientId, rule.route, rule.attempt, rule.kind, rule.delayMs, rule.callsSeen, rule.origin]),
+          [[ruleId, 'kasse-pos', 'POST /pos/v10/pointofsales', 1, 'late', 2500, 0, 'operator']],
+        );
+        assert.match(await ok(databaseUrl, 'fault', 'list'), /late 2500 ms/);
+
+        for (const [args, message] of [
+          [['--client', 'nobody', '--route', 'POST /pos/v10/pointofsales', '--kind', 'error-after'], 'error: unknown client "nobody"\n'],
+          [['--client', 'kasse-pos', '--route', 'POST /nothing', '--kind', 'error-after'], 'error: unknown route "POST /nothing" (e.g. "POST /pos/v10/pointofsales")\n'],
+          [['--client', 'kasse-pos', '--route', 'POST /pos/v10/pointofsales', '--kind', 'error-after', '--attempt', '0'], 'error: the attempt must be a whole number from 1\n'],
+          [['--client', 'kasse-pos', '--route', 'POST /pos/v10/pointofsales', '--kind', 'late', '--delay', '30001'], 'error: the delay must be a whole number of milliseconds from 0 to 30000\n'],
+        ] as const) {
+          const refused = await posAdmin(databaseUrl, 'fault', 'add', ...args);
+          assert.equal(refused.code, 2, refused.stderr);
+          assert.equal(refused.stderr, message);
+        }
+
+        const inProduction = await posAdminWith({ SANDBOX: 'false' }, databaseUrl, 'fault', 'add', '--client', 'kasse-pos', '--route', 'POST /pos/v10/pointofsales', '--kind', 'error-after');
+        assert.equal(inProduction.code, 2);
+        assert.equal(inProduction.stderr, 'error: fault rules are a sandbox tool (SANDBOX=true)\n');
+
+        assert.equal(await ok(databaseUrl, 'fault', 'remove', ruleId), `fault rule ${ruleId} removed\n`);
+        assert.equal(await ok(databaseUrl, 'fault', 'list'), 'no fault rules\n');
+        const gone = await posAdmin(databaseUrl, 'fault', 'remove', ruleId);
+        assert.equal(gone.code, 2);
+        assert.equal(gone.stderr, `error: no fault rule ${ruleId}\n`);
+      });
+
       test('alias set refuses plain http to a public host but accepts it on loopback', async () => {
         const alias = ['alias', 'set', '--integrator', 'Kasse ApS', '--alias', 'kasse-notify', '--url'];
         const refused = await posAdmin(databaseUrl, ...alias, 'http://example.com');

@@ -12,12 +12,26 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, name: Er
 }
 
 function sendErrorBody(request: FastifyRequest, reply: FastifyReply, status: number, code: string | null, message: string) {
+  return reply.code(status).type(ERROR_TYPE).send(errorBody(request, code, message));
+}
+
+const ERROR_TYPE = 'application/json; charset=utf-8';
+
+/** The body of an error answer; its v10 code is kept on the request for the request log. */
+function errorBody(request: FastifyRequest, code: string | null, message: string) {
   request.v10Code = code;
   const origin = request.routeOptions.config?.errorOrigin;
-  return reply
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .send({ code, message, correlationId: request.id, ...(origin ? { origin } : {}) });
+  return { code, message, correlationId: request.id, ...(origin ? { origin } : {}) };
+}
+
+/**
+ * Turns an answer being sent (in an onSend hook) into the error `name`: its status, type and serialized body,
+ * which replaces the payload.
+ */
+export function replaceWithError(request: FastifyRequest, reply: FastifyReply, name: ErrorName): string {
+  const entry = ERRORS[name];
+  reply.code(entry.status).type(ERROR_TYPE);
+  return JSON.stringify(errorBody(request, entry.code, entry.message));
 }
 
 /**
