@@ -106,8 +106,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     if (config.seedFile) await applySeed(onboarding, await readSeedFile(config.seedFile), config.seedFile);
     await access.reload();
     access.start((err) => options.logger?.warn({ err }, 'access check failed'));
-    await faults.reload();
-    faults.start((err) => options.logger?.warn({ err }, 'fault rules check failed'));
+    // Fault rules apply only in sandbox mode (http/app.ts): production neither loads nor watches them.
+    if (config.sandbox) {
+      await faults.reload();
+      faults.start((err) => options.logger?.warn({ err }, 'fault rules check failed'));
+    }
     for (const name of await integratorsRepository.listUnlinkedNames(db)) {
       options.logger?.warn(`integrator "${name}" is linked to no merchant: its calls are refused (pos-admin integrator link)`);
     }
