@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import { AxeBuilder } from '@axe-core/playwright';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { CLIENT_1, TEST_SEED, tokenFor } from '../helpers/fixtures.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -18,9 +19,12 @@ async function serve(t: TestContext, env: Record<string, string> = {}) {
   return { ...started, base: `http://127.0.0.1:${port}`, browser: await launchBrowser(t) };
 }
 
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
 /** The serious and critical violations axe-core finds on the page as it is now, one line each. */
 async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  const { violations } = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
