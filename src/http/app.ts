@@ -12,7 +12,7 @@ import { contentTypes } from './plugins/content-types.js';
 import { correlationIdOptions, requestContext } from './plugins/request-context.js';
 import { answerClientError, errorHandler, sendFrameworkError } from './plugins/error-handler.js';
 import { lenientAmounts } from './plugins/lenient-amounts.js';
-import { requireIntegratorCall } from './plugins/v10-auth.js';
+import { documentV10Security, requireIntegratorCall, V10_SECURITY_SCHEME } from './plugins/v10-auth.js';
 import { injectFaults } from './plugins/fault-injection.js';
 import { recordCalls } from './plugins/request-log.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -91,7 +91,16 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
         version: '10.2.6',
       },
       servers: [{ url: baseUrlOf(platform.config) }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          // What /pos/v10 calls need (V10_SECURITY): a token from our endpoint, so the docs' Authorize fetches one.
+          [V10_SECURITY_SCHEME]: {
+            type: 'oauth2',
+            description: "The integrator's client id and secret (the sandbox's demo client: demo-client / demo-secret).",
+            flows: { clientCredentials: { tokenUrl: `${baseUrlOf(platform.config)}/integrator-authentication/connect/token`, scopes: {} } },
+          },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -103,6 +112,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(
     async (v10) => {
       requireIntegratorCall(v10, tokens, access);
+      documentV10Security(v10);
       // Faults are a sandbox tool (rules are made only there), and their hooks cost every call a little (a poll
       // measured 8–16 % more CPU with them): production does without. Before the request log: its onSend runs
       // after the fault's, and records what the client got.

@@ -56,6 +56,26 @@ for (const engine of ENGINES) {
       assert.match(docs.body, /swagger/i);
     });
 
+    test("every /pos/v10 operation needs the client-credentials scheme of our token endpoint, so the docs' Authorize works; nothing else does", async (t) => {
+      const { app } = await startPlatform(t, engine, { env: { PUBLIC_URL: 'https://pos.example.com' } });
+      const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      const schemes = doc.components.securitySchemes as Record<string, { type: string; flows: { clientCredentials: { tokenUrl: string } } }>;
+      const [name, scheme] = Object.entries(schemes).find(([, s]) => s.type === 'oauth2')!;
+      assert.equal(scheme.flows.clientCredentials.tokenUrl, 'https://pos.example.com/integrator-authentication/connect/token');
+      let v10Operations = 0;
+      for (const [path, operations] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown }>>)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          if (path.startsWith('/pos/v10/')) {
+            v10Operations++;
+            assert.deepEqual(operation.security, [{ [name]: [] }], `${method} ${path}`);
+          } else {
+            assert.equal(operation.security, undefined, `${method} ${path}`);
+          }
+        }
+      }
+      assert.equal(v10Operations, V10_OPERATIONS.filter((id) => !id.startsWith('UserSimulation')).length);
+    });
+
     test('an unknown path is 404 with the error body; an unsupported media type is a 4xx with code 1099', async (t) => {
       const { app } = await startPlatform(t, engine, { seed: TEST_SEED });
       const unknown = await app.inject({ method: 'GET', url: '/pos/v11/stores' });

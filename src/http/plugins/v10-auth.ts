@@ -147,3 +147,16 @@ export function requireIntegratorCall(scope: FastifyInstance, tokens: TokenServi
 
 /** The idempotency key of a call that passed the checks above on an idempotent route. */
 export const idempotencyKeyOf = (request: FastifyRequest): string => header(request, IDEMPOTENCY_KEY)!;
+
+/** The OpenAPI security scheme of the /pos/v10 calls: OAuth 2.0 client credentials at our token endpoint. */
+export const V10_SECURITY_SCHEME = 'integratorToken';
+
+/**
+ * Marks every route of the scope as needing that scheme in the OpenAPI document, so the docs' Authorize fetches
+ * a token and "Try it" sends it (Swagger UI never sends a header parameter named Authorization itself).
+ */
+export function documentV10Security(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, security: [{ [V10_SECURITY_SCHEME]: [] }] };
+  });
+}
