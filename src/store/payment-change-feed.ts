@@ -29,7 +29,6 @@ export class PaymentChangeFeed {
   readonly #listener: PaymentChangeListener;
   readonly #onError: (error: Error) => void;
   #client: pg.Client | undefined;
-  #listening = false;
   #closed = false;
   #retryMs = RETRY_MIN_MS;
   #retry: NodeJS.Timeout | undefined;
@@ -40,11 +39,6 @@ export class PaymentChangeFeed {
     this.#channel = `payment_changes.${schema}`;
     this.#listener = listener;
     this.#onError = onError;
-  }
-
-  /** True while every committed change reaches the listener. */
-  get listening(): boolean {
-    return this.#listening;
   }
 
   /** Connects and listens; resolves once listening, or after the first failure (it then retries by itself). */
@@ -67,7 +61,6 @@ export class PaymentChangeFeed {
       return;
     }
     if (this.#client !== client) return; // lost meanwhile
-    this.#listening = true;
     this.#retryMs = RETRY_MIN_MS;
     this.#listener.listening();
   }
@@ -75,7 +68,6 @@ export class PaymentChangeFeed {
   #lost(client: pg.Client, error?: Error): void {
     if (this.#client !== client) return; // an earlier connection's late event
     this.#client = undefined;
-    this.#listening = false;
     this.#listener.lost();
     client.removeAllListeners('end');
     client.end().catch(() => {});
@@ -90,7 +82,6 @@ export class PaymentChangeFeed {
     clearTimeout(this.#retry);
     const client = this.#client;
     this.#client = undefined;
-    this.#listening = false;
     if (client) {
       client.removeAllListeners('end');
       client.removeAllListeners('error');
